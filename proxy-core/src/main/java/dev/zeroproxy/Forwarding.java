@@ -1,0 +1,29 @@
+package dev.zeroproxy;
+
+/**
+ * How a proxy moves bytes from one socket to the other.
+ *
+ * <p>Every mode is byte-exact under half-close, resets and slow readers; they differ only in
+ * where the bytes travel. {@link Transport#supports(Forwarding)} says which modes a transport
+ * can do; asking {@link ProxyBuilder#start()} for one it cannot do fails with a message naming
+ * a transport that can.
+ */
+public enum Forwarding {
+    /**
+     * The pooled direct {@code ByteBuf} read from one socket is written to the other as is:
+     * one kernel-to-user and one user-to-kernel copy, never a copy inside the JVM and never
+     * on the heap. Every transport supports it.
+     */
+    COPY,
+    /**
+     * Kernel {@code splice()}: socket to pipe to socket, no payload byte in user space.
+     * Needs the epoll transport ({@code proxy-epoll} on the classpath, Linux).
+     */
+    SPLICE,
+    /**
+     * Starts each direction with {@link #COPY} and switches it to {@link #SPLICE} once it has
+     * carried more than the splice threshold, as HAProxy's {@code splice-auto} does: short
+     * request/response exchanges stay cheap, bulk transfers leave user space.
+     */
+    AUTO
+}

@@ -1,0 +1,52 @@
+package dev.zeroproxy;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A running TCP proxy: it accepts clients on {@link #localAddress()} and relays each one,
+ * byte for byte and both ways, to a connection of its own to the {@linkplain Upstream upstream}.
+ *
+ * <pre>{@code
+ * try (Proxy proxy = Proxy.builder()
+ *         .listen(new InetSocketAddress("127.0.0.1", 0))
+ *         .upstream(new InetSocketAddress("127.0.0.1", 5432))
+ *         .start()) {
+ *     System.out.println("listening on " + proxy.localAddress());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: a proxy is running from {@link ProxyBuilder#start()} until {@link #close()}; it
+ * cannot be restarted. Thread-safety: every method may be called from any thread except
+ * {@link #close()}, which blocks and so must not be called from the proxy's own event loops
+ * (for example from a {@link ProxyListener}).
+ */
+public interface Proxy extends AutoCloseable {
+
+    /** A builder for a new proxy. */
+    static ProxyBuilder builder() {
+        return new ProxyBuilder();
+    }
+
+    /** The bound listening address; with port 0 in the configuration, the port the OS chose. */
+    InetSocketAddress localAddress();
+
+    /** The configuration this proxy was started with. */
+    ProxyConfig config();
+
+    /** A snapshot of the proxy's counters. Cheap enough to call once a second. */
+    ProxyStats stats();
+
+    /** Whether the proxy still accepts connections ({@code false} once {@link #close()} began). */
+    boolean isAccepting();
+
+    /**
+     * Stops the proxy gracefully: unbinds the listening socket at once, lets open connections
+     * finish for up to {@link ProxyConfig#drainTimeout()}, then closes those still open and
+     * releases every thread and buffer. Idempotent; blocks until done.
+     *
+     * @throws IllegalStateException if called from one of the proxy's event loops
+     */
+    @Override
+    void close();
+}

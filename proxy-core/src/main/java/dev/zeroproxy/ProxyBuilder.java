@@ -1,0 +1,209 @@
+package dev.zeroproxy;
+
+import dev.zeroproxy.internal.ProxyServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Collects a proxy's settings, validates them and starts it.
+ *
+ * <pre>{@code
+ * Proxy proxy = Proxy.builder()
+ *         .listen(new InetSocketAddress("0.0.0.0", 6432))
+ *         .upstream(new InetSocketAddress("10.0.0.7", 5432))
+ *         .idleTimeout(Duration.ofMinutes(30))
+ *         .start();
+ * }</pre>
+ *
+ * <p>Setters only record values; {@link #build()} and {@link #start()} validate them all and
+ * report the first bad one as {@code "field: value (expected: ...)"}. A builder is not
+ * thread-safe, and starts at most one proxy: a second {@link #start()} is an
+ * {@link IllegalStateException} (use {@link ProxyConfig#toBuilder()} for another).
+ */
+public final class ProxyBuilder {
+    /** Default for {@link #connectTimeout(Duration)}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default for {@link #idleTimeout(Duration)}. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+    /** Default for {@link #drainTimeout(Duration)}. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default low write-buffer water mark, in bytes. */
+    public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
+    /** Default high write-buffer water mark, in bytes. */
+    public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
+
+    InetSocketAddress listen;
+    Upstream upstream;
+    Forwarding forwarding = Forwarding.COPY;
+    Transport transport;
+    Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    int eventLoops = Runtime.getRuntime().availableProcessors();
+    int writeBufferLowWaterMark = DEFAULT_LOW_WATER_MARK;
+    int writeBufferHighWaterMark = DEFAULT_HIGH_WATER_MARK;
+    ProxyListener listener = ProxyListener.NOOP;
+    private boolean started;
+
+    ProxyBuilder() { }
+
+    /** The address to listen on; required. Port 0 binds any free port: read it back from {@link Proxy#localAddress()}. */
+    public ProxyBuilder listen(InetSocketAddress address) {
+        this.listen = Objects.requireNonNull(address, "listen");
+        return this;
+    }
+
+    /** The single upstream every connection is relayed to; required (or {@link #upstream(Upstream)}). */
+    public ProxyBuilder upstream(InetSocketAddress address) {
+        return upstream(Upstream.of(Objects.requireNonNull(address, "upstream")));
+    }
+
+    /** Where connections are relayed; required (or {@link #upstream(InetSocketAddress)}). */
+    public ProxyBuilder upstream(Upstream upstream) {
+        this.upstream = Objects.requireNonNull(upstream, "upstream");
+        return this;
+    }
+
+    /** How bytes move; default {@link Forwarding#COPY}, which every transport supports. */
+    public ProxyBuilder forwarding(Forwarding forwarding) {
+        this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
+        return this;
+    }
+
+    /**
+     * The I/O transport; default {@link Transport#best(Forwarding)} for the chosen forwarding
+     * mode. An unavailable transport, or one that cannot do the forwarding mode, fails
+     * {@link #start()} with the reason.
+     */
+    public ProxyBuilder transport(Transport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return this;
+    }
+
+    /** How long an upstream connect may take; default 5 s; must be positive. */
+    public ProxyBuilder connectTimeout(Duration timeout) {
+        this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+        return this;
+    }
+
+    /** How long a connection may be silent both ways before it is closed; default 1 h; {@link Duration#ZERO} disables it. */
+    public ProxyBuilder idleTimeout(Duration timeout) {
+        this.idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
+        return this;
+    }
+
+    /** How long {@link Proxy#close()} waits for open connections to finish; default 30 s; zero closes them at once. */
+    public ProxyBuilder drainTimeout(Duration timeout) {
+        this.drainTimeout = Objects.requireNonNull(timeout, "drainTimeout");
+        return this;
+    }
+
+    /** Event loop threads; default the number of available processors; each connection stays on one loop. */
+    public ProxyBuilder eventLoops(int eventLoops) {
+        this.eventLoops = eventLoops;
+        return this;
+    }
+
+    /**
+     * Per-direction backpressure: reading a source pauses while more than {@code high} bytes wait
+     * to be written to its sink, and resumes below {@code low}. Defaults 32 KiB / 64 KiB.
+     */
+    public ProxyBuilder writeBufferWaterMark(int low, int high) {
+        this.writeBufferLowWaterMark = low;
+        this.writeBufferHighWaterMark = high;
+        return this;
+    }
+
+    /** Hears connection events; default none. */
+    public ProxyBuilder listener(ProxyListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * Validates the settings.
+     *
+     * @throws IllegalStateException if a required setting is missing
+     * @throws IllegalArgumentException naming the first invalid setting and its value
+     */
+    public ProxyConfig build() {
+        require(listen != null, "listen: not set (expected: an address to bind; port 0 for any free port)");
+        require(upstream != null, "upstream: not set (expected: the address to relay to)");
+        positive("connectTimeout", connectTimeout);
+        check(connectTimeout.toMillis() <= Integer.MAX_VALUE,
+                "connectTimeout: " + connectTimeout + " (expected: <= " + Integer.MAX_VALUE + " ms)");
+        notNegative("idleTimeout", idleTimeout);
+        notNegative("drainTimeout", drainTimeout);
+        check(eventLoops >= 1 && eventLoops <= 4096, "eventLoops: " + eventLoops + " (expected: 1..4096)");
+        check(writeBufferLowWaterMark > 0,
+                "writeBufferWaterMark.low: " + writeBufferLowWaterMark + " (expected: > 0)");
+        check(writeBufferHighWaterMark >= writeBufferLowWaterMark,
+                "writeBufferWaterMark.high: " + writeBufferHighWaterMark + " (expected: >= low, "
+                        + writeBufferLowWaterMark + ")");
+        Transport chosen = transport != null ? transport : Transport.best(forwarding);
+        if (!chosen.isAvailable()) {
+            Throwable cause = chosen.unavailabilityCause();
+            throw new IllegalArgumentException("transport: " + chosen.name() + " is not available here ("
+                    + (cause == null ? "no cause given" : cause.getMessage()) + ")", cause);
+        }
+        if (!chosen.supports(forwarding)) {
+            throw new IllegalArgumentException("forwarding: " + forwarding + " is not supported by transport "
+                    + chosen.name() + " (expected: " + supportersOf(forwarding) + ")");
+        }
+        return new ProxyConfig(this, chosen);
+    }
+
+    /**
+     * Validates the settings, binds the listening address and starts accepting.
+     *
+     * @throws ProxyBindException if the address cannot be bound
+     * @throws IllegalStateException if this builder already started a proxy, or a required
+     *     setting is missing
+     * @throws IllegalArgumentException naming the first invalid setting and its value
+     */
+    public Proxy start() {
+        if (started) {
+            throw new IllegalStateException("start(): this builder already started a proxy "
+                    + "(expected: one start() per builder; use config().toBuilder() for another)");
+        }
+        Proxy proxy = ProxyServer.start(build());
+        started = true;
+        return proxy;
+    }
+
+    private static String supportersOf(Forwarding mode) {
+        StringBuilder names = new StringBuilder();
+        for (Transport t : Transport.all()) {
+            if (t.supports(mode)) {
+                names.append(names.length() == 0 ? "" : " or ").append(t.name());
+                if (!t.isAvailable()) {
+                    names.append(" (unavailable here)");
+                }
+            }
+        }
+        return names.length() == 0
+                ? "a transport that supports " + mode + "; add proxy-epoll to the classpath for SPLICE/AUTO"
+                : "transport " + names;
+    }
+
+    private static void positive(String field, Duration value) {
+        check(!value.isNegative() && !value.isZero(), field + ": " + value + " (expected: > 0)");
+    }
+
+    private static void notNegative(String field, Duration value) {
+        check(!value.isNegative(), field + ": " + value + " (expected: >= 0)");
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    private static void require(boolean present, String message) {
+        if (!present) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.zeroproxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * The immutable, validated settings of one proxy, made by {@link ProxyBuilder#build()}.
+ *
+ * <p>Every default is stated on the matching {@link ProxyBuilder} method. Derive a variant with
+ * {@link #toBuilder()}. Instances are immutable and thread-safe.
+ */
+public final class ProxyConfig {
+    private final InetSocketAddress listen;
+    private final Upstream upstream;
+    private final Forwarding forwarding;
+    private final Transport transport;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final Duration drainTimeout;
+    private final int eventLoops;
+    private final int writeBufferLowWaterMark;
+    private final int writeBufferHighWaterMark;
+    private final ProxyListener listener;
+
+    ProxyConfig(ProxyBuilder b, Transport transport) {
+        this.listen = b.listen;
+        this.upstream = b.upstream;
+        this.forwarding = b.forwarding;
+        this.transport = transport;
+        this.connectTimeout = b.connectTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.drainTimeout = b.drainTimeout;
+        this.eventLoops = b.eventLoops;
+        this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
+        this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.listener = b.listener;
+    }
+
+    /** The address to bind; port 0 means any free port. */
+    public InetSocketAddress listen() {
+        return listen;
+    }
+
+    /** Where each accepted connection is relayed. */
+    public Upstream upstream() {
+        return upstream;
+    }
+
+    /** How bytes are moved. */
+    public Forwarding forwarding() {
+        return forwarding;
+    }
+
+    /** The I/O transport. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** How long an upstream connect may take before the client is closed. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long a connection may carry no byte either way before both sides are closed; zero: never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** How long {@link Proxy#close()} lets open connections finish before closing them. */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /** The number of event loop threads. */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    /** Once a direction's unsent bytes fall to this, reading its source resumes. */
+    public int writeBufferLowWaterMark() {
+        return writeBufferLowWaterMark;
+    }
+
+    /** Once a direction's unsent bytes exceed this, reading its source pauses. */
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    /** Hears connection events. */
+    public ProxyListener listener() {
+        return listener;
+    }
+
+    /** A builder holding these settings, to derive a variant. */
+    public ProxyBuilder toBuilder() {
+        return new ProxyBuilder()
+                .listen(listen)
+                .upstream(upstream)
+                .forwarding(forwarding)
+                .transport(transport)
+                .connectTimeout(connectTimeout)
+                .idleTimeout(idleTimeout)
+                .drainTimeout(drainTimeout)
+                .eventLoops(eventLoops)
+                .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
+                .listener(listener);
+    }
+
+    @Override
+    public String toString() {
+        return "ProxyConfig{listen=" + listen + ", upstream=" + upstream + ", forwarding=" + forwarding
+                + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
+                + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
+                + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.zeroproxy;
+
+/**
+ * A snapshot of a proxy's counters, taken by {@link Proxy#stats()}.
+ *
+ * <p>Counters only grow over the proxy's life; {@code activeConnections}, {@code openChannels}
+ * and {@code directMemoryUsed} are gauges. Bytes count payload read from one side and handed
+ * to the other.
+ *
+ * @param acceptedConnections client connections accepted
+ * @param activeConnections connections accepted and not yet closed
+ * @param openChannels sockets (client and upstream) the proxy holds open right now
+ * @param upstreamConnectFailures upstream connects that failed or timed out
+ * @param bytesFromClients bytes read from clients and forwarded upstream
+ * @param bytesFromUpstreams bytes read from upstreams and forwarded to clients
+ * @param bytesSpliced of all those bytes, the ones moved by kernel {@code splice()}
+ * @param directMemoryUsed bytes of direct memory the proxy's pooled buffer allocator holds
+ */
+public record ProxyStats(
+        long acceptedConnections,
+        long activeConnections,
+        long openChannels,
+        long upstreamConnectFailures,
+        long bytesFromClients,
+        long bytesFromUpstreams,
+        long bytesSpliced,
+        long directMemoryUsed) {
+
+    /** Bytes forwarded in both directions. */
+    public long bytesForwarded() {
+        return bytesFromClients + bytesFromUpstreams;
+    }
+
+    /** Of the bytes forwarded, those that went through a user-space buffer. */
+    public long bytesCopied() {
+        return bytesForwarded() - bytesSpliced;
+    }
+}

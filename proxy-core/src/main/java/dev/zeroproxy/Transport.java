@@ -1,0 +1,109 @@
+package dev.zeroproxy;
+
+import dev.zeroproxy.internal.NioTransport;
+import dev.zeroproxy.internal.TransportRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The I/O engine a proxy runs on: NIO (built in, everywhere), epoll ({@code proxy-epoll}) or
+ * io_uring ({@code proxy-iouring}).
+ *
+ * <p>Users pick one with {@link #best()}, {@link #named(String)} or {@link #nio()}. A transport
+ * module adds itself by being on the classpath: implementations are found with
+ * {@link java.util.ServiceLoader} under {@code META-INF/services/dev.zeroproxy.Transport}, so a
+ * missing native library is an {@link #unavailabilityCause()}, never a
+ * {@code NoClassDefFoundError} at the caller.
+ *
+ * <p>The methods under "SPI" are for transport implementations and the engine; they expose
+ * Netty types and carry no compatibility promise. Instances are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Transport t = Transport.best(Forwarding.SPLICE);   // epoll when proxy-epoll is on the classpath
+ * if (!t.isAvailable()) log.warn("no splice here", t.unavailabilityCause());
+ * }</pre>
+ */
+public abstract class Transport {
+
+    /** For subclasses, which {@link java.util.ServiceLoader} instantiates. */
+    protected Transport() { }
+
+    /** The short name used on command lines and in logs: {@code nio}, {@code epoll}, {@code io_uring}. */
+    public abstract String name();
+
+    /** Whether this transport can run on this machine (OS, kernel, native library). */
+    public abstract boolean isAvailable();
+
+    /** Why this transport cannot run here, or {@code null} when it {@linkplain #isAvailable() can}. */
+    public abstract Throwable unavailabilityCause();
+
+    /** Whether this transport can forward in {@code mode}. Every transport supports {@link Forwarding#COPY}. */
+    public abstract boolean supports(Forwarding mode);
+
+    /**
+     * Rank used by {@link #best(Forwarding)}: among the available transports that support the
+     * requested mode, the lowest rank wins.
+     */
+    public abstract int rank();
+
+    // ---- SPI ----
+
+    /** SPI: a new event loop group of {@code threads} loops for this transport. */
+    public abstract EventLoopGroup newEventLoopGroup(int threads, ThreadFactory threadFactory);
+
+    /** SPI: creates the listening channels. */
+    public abstract ChannelFactory<? extends ServerChannel> serverChannelFactory();
+
+    /** SPI: creates the upstream (client-side) channels. */
+    public abstract ChannelFactory<? extends Channel> socketChannelFactory();
+
+    // ---- choosing ----
+
+    /** The portable NIO transport, available on every JVM. */
+    public static Transport nio() {
+        return NioTransport.INSTANCE;
+    }
+
+    /** Every transport on the classpath, available or not, best first. */
+    public static List<Transport> all() {
+        return TransportRegistry.all();
+    }
+
+    /** The best available transport for {@link Forwarding#COPY}. */
+    public static Transport best() {
+        return best(Forwarding.COPY);
+    }
+
+    /**
+     * The best available transport that supports {@code mode}.
+     *
+     * @throws IllegalStateException if no transport on the classpath can do {@code mode} here; the
+     *     message names the transports that could and why they are unavailable
+     */
+    public static Transport best(Forwarding mode) {
+        Objects.requireNonNull(mode, "mode");
+        return TransportRegistry.best(mode);
+    }
+
+    /**
+     * The transport called {@code name} ({@code nio}, {@code epoll}, {@code io_uring}), available
+     * or not: check {@link #isAvailable()}.
+     *
+     * @throws IllegalArgumentException if no transport of that name is on the classpath; the
+     *     message lists the known names
+     */
+    public static Transport named(String name) {
+        Objects.requireNonNull(name, "name");
+        return TransportRegistry.named(name);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

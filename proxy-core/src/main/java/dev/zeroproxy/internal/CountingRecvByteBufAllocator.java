@@ -1,0 +1,104 @@
+package dev.zeroproxy.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * Netty's adaptive receive allocator, plus a count of every byte the channel reads.
+ *
+ * <p>Why here and not in a handler: a channel that splices reads into a pipe, bypassing the
+ * pipeline, but every transport still reports each read's size to this handle. Counting at
+ * this one place therefore covers copied and spliced bytes alike, at the cost of one call per
+ * read system call.
+ */
+final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
+
+    /** Told the size of every successful read. Called on the channel's event loop. */
+    interface ReadCounter {
+        void bytesRead(int bytes);
+    }
+
+    private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
+    private final ReadCounter counter;
+
+    CountingRecvByteBufAllocator(ReadCounter counter) {
+        this.counter = counter;
+    }
+
+    @Override
+    public Handle newHandle() {
+        return new CountingHandle((ExtendedHandle) delegate.newHandle(), counter);
+    }
+
+    private static final class CountingHandle implements ExtendedHandle {
+        private final ExtendedHandle delegate;
+        private final ReadCounter counter;
+
+        CountingHandle(ExtendedHandle delegate, ReadCounter counter) {
+            this.delegate = delegate;
+            this.counter = counter;
+        }
+
+        @Override
+        public void lastBytesRead(int bytes) {
+            if (bytes > 0) {
+                counter.bytesRead(bytes);
+            }
+            delegate.lastBytesRead(bytes);
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator alloc) {
+            return delegate.allocate(alloc);
+        }
+
+        @Override
+        public int guess() {
+            return delegate.guess();
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            delegate.reset(config);
+        }
+
+        @Override
+        public void incMessagesRead(int numMessages) {
+            delegate.incMessagesRead(numMessages);
+        }
+
+        @Override
+        public int lastBytesRead() {
+            return delegate.lastBytesRead();
+        }
+
+        @Override
+        public void attemptedBytesRead(int bytes) {
+            delegate.attemptedBytesRead(bytes);
+        }
+
+        @Override
+        public int attemptedBytesRead() {
+            return delegate.attemptedBytesRead();
+        }
+
+        @Override
+        public boolean continueReading() {
+            return delegate.continueReading();
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+            return delegate.continueReading(maybeMoreDataSupplier);
+        }
+
+        @Override
+        public void readComplete() {
+            delegate.readComplete();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.zeroproxy.internal;
+
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBindException;
+import dev.zeroproxy.ProxyConfig;
+import dev.zeroproxy.ProxyStats;
+import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running proxy: the listening channel, the event loops, and the set of open relays that
+ * {@link #close()} drains.
+ */
+public final class ProxyServer implements Proxy {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ProxyServer.class);
+    /** How long {@link #close()} waits for force-closed connections and for the loops to stop. */
+    private static final long SHUTDOWN_GRACE_MILLIS = 5_000;
+
+    private final ProxyConfig config;
+    private final EventLoopGroup group;
+    private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    private final ProxyCounters counters = new ProxyCounters();
+    private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Channel serverChannel;
+    private InetSocketAddress localAddress;
+
+    private ProxyServer(ProxyConfig config) {
+        this.config = config;
+        this.group = config.transport().newEventLoopGroup(config.eventLoops(),
+                new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
+    }
+
+    /** Binds and starts accepting; on failure nothing is left running. */
+    public static Proxy start(ProxyConfig config) {
+        ProxyServer server = new ProxyServer(config);
+        try {
+            server.bind();
+        } catch (RuntimeException e) {
+            server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            throw e;
+        }
+        return server;
+    }
+
+    private void bind() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channelFactory(config.transport().serverChannelFactory())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new RelayInitializer(this));
+        connectionOptions().forEach((option, value) -> childOption(bootstrap, option, value));
+        try {
+            serverChannel = bootstrap.bind(config.listen()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            // syncUninterruptibly rethrows the bind's cause (BindException and friends) unchecked.
+            throw new ProxyBindException(config.listen(), e);
+        }
+        localAddress = (InetSocketAddress) serverChannel.localAddress();
+        LOGGER.info("Proxy listening on {} -> {} (transport {}, forwarding {})", localAddress,
+                config.upstream(), config.transport().name(), config.forwarding());
+    }
+
+    /**
+     * Options every relayed channel gets, client and upstream alike: the relay manages reads
+     * and half-close itself, wants no Nagle delay, and takes its buffers from the pool.
+     */
+    private Map<ChannelOption<?>, Object> connectionOptions() {
+        return Map.of(
+                ChannelOption.ALLOW_HALF_CLOSURE, true,
+                ChannelOption.AUTO_READ, false,
+                ChannelOption.TCP_NODELAY, true,
+                ChannelOption.ALLOCATOR, allocator,
+                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
+    }
+
+    /** Applies {@link #connectionOptions()} to an upstream bootstrap. */
+    <B extends AbstractBootstrap<B, ?>> B applyConnectionOptions(B bootstrap) {
+        connectionOptions().forEach((option, value) -> option(bootstrap, option, value));
+        return bootstrap;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void childOption(ServerBootstrap b, ChannelOption<?> option, Object value) {
+        b.childOption((ChannelOption<Object>) option, value);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void option(AbstractBootstrap<?, ?> b, ChannelOption<?> option, Object value) {
+        b.option((ChannelOption<Object>) option, value);
+    }
+
+    ProxyCounters counters() {
+        return counters;
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    void relayOpened(Relay relay) {
+        counters.accepted.increment();
+        counters.active.increment();
+        relays.add(relay);
+    }
+
+    void relayClosed(Relay relay) {
+        counters.active.decrement();
+        relays.remove(relay);
+        if (relays.isEmpty()) {
+            synchronized (relays) {
+                relays.notifyAll();
+            }
+        }
+    }
+
+    void channelOpened(Channel channel) {
+        counters.openChannels.increment();
+        channel.closeFuture().addListener(f -> counters.openChannels.decrement());
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public ProxyConfig config() {
+        return config;
+    }
+
+    @Override
+    public ProxyStats stats() {
+        return counters.snapshot(allocator);
+    }
+
+    @Override
+    public boolean isAccepting() {
+        return !closed.get();
+    }
+
+    @Override
+    public void close() {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("close() called on the proxy's own event loop "
+                        + Thread.currentThread().getName() + " (expected: another thread; it blocks while draining)");
+            }
+        }
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        LOGGER.info("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
+                localAddress, relays.size(), config.drainTimeout());
+        if (!awaitNoRelays(config.drainTimeout().toMillis())) {
+            List<Relay> remaining = List.copyOf(relays);
+            LOGGER.info("Proxy on {}: drain timeout, closing {} connection(s)", localAddress, remaining.size());
+            for (Relay relay : remaining) {
+                EventLoop loop = relay.eventLoop();
+                loop.execute(relay::closeForShutdown);
+            }
+            if (!awaitNoRelays(SHUTDOWN_GRACE_MILLIS)) {
+                LOGGER.warn("Proxy on {}: {} connection(s) did not close in {} ms", localAddress, relays.size(),
+                        SHUTDOWN_GRACE_MILLIS);
+            }
+        }
+        group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        LOGGER.info("Proxy on {} closed", localAddress);
+    }
+
+    private boolean awaitNoRelays(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (relays) {
+            while (!relays.isEmpty()) {
+                long leftMillis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMillis <= 0) {
+                    return false;
+                }
+                try {
+                    relays.wait(leftMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Proxy{" + localAddress + " -> " + config.upstream() + ", " + config.transport().name() + "/"
+                + config.forwarding() + "}";
+    }
+}

@@ -1,0 +1,221 @@
+package dev.zeroproxy.internal;
+
+import dev.zeroproxy.ConnectionInfo;
+import dev.zeroproxy.ConnectionSummary;
+import dev.zeroproxy.ProxyClosedConnectionException;
+import dev.zeroproxy.ProxyConfig;
+import dev.zeroproxy.ProxyListener;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxied connection: the accepted client channel, the upstream channel it connects on the
+ * same event loop, and the two {@link Pump}s between them.
+ *
+ * <p>It decides how the pair ends: cleanly when both directions have finished (each source hit
+ * EOF and the matching sink's output was shut after its last byte); abruptly on an error,
+ * where the peer of the failed side is reset rather than given a clean EOF that would pass a
+ * truncated stream off as complete; or by the proxy, on idle or drain timeout. It reports the
+ * connection to the {@link ProxyListener} exactly once per event.
+ *
+ * <p>All methods run on the pair's event loop.
+ */
+final class Relay {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
+
+    private final ProxyServer server;
+    private final ProxyConfig config;
+    private final ConnectionInfo info;
+    private final Channel client;
+    private final Pump fromClient;
+    private final Pump fromUpstream;
+    private final long startNanos = System.nanoTime();
+    private Channel upstream;
+    private ScheduledFuture<?> idleCheck;
+    private boolean closing;
+    private Throwable cause;
+
+    Relay(ProxyServer server, Channel client, ConnectionInfo info) {
+        this.server = server;
+        this.config = server.config();
+        this.client = client;
+        this.info = info;
+        this.fromClient = new Pump(this, Direction.FROM_CLIENT);
+        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM);
+    }
+
+    ConnectionInfo info() {
+        return info;
+    }
+
+    EventLoop eventLoop() {
+        return client.eventLoop();
+    }
+
+    ProxyCounters counters() {
+        return server.counters();
+    }
+
+    /** Installs the client side and connects the upstream. Called once the client channel is registered. */
+    void open() {
+        server.channelOpened(client);
+        client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
+        client.pipeline().addLast("pump", fromClient);
+        notifyListener("connectionOpened", l -> l.connectionOpened(info));
+        scheduleIdleCheck(config.idleTimeout().toNanos());
+
+        Bootstrap bootstrap = new Bootstrap()
+                .group(client.eventLoop())
+                .channelFactory(config.transport().socketChannelFactory())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new CountingRecvByteBufAllocator(fromUpstream))
+                .handler(fromUpstream);
+        ChannelFuture connect = server.applyConnectionOptions(bootstrap).connect(info.upstream());
+        upstream = connect.channel();
+        server.channelOpened(upstream);
+        connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
+    }
+
+    private void upstreamConnectDone(ChannelFuture connect) {
+        if (closing) {
+            connect.channel().close();
+            return;
+        }
+        if (!connect.isSuccess()) {
+            server.counters().connectFailures.increment();
+            LOGGER.debug("{}: upstream connect failed: {}", info, connect.cause().toString());
+            notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, connect.cause()));
+            close(connect.cause());
+            return;
+        }
+        LOGGER.debug("{}: upstream connected", info);
+        notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
+        fromClient.start(client, upstream);
+        fromUpstream.start(upstream, client);
+    }
+
+    /** The pump whose sink is {@code channel}. */
+    Pump pumpInto(Channel channel) {
+        return channel == client ? fromUpstream : fromClient;
+    }
+
+    /** The pump whose source is {@code channel}. */
+    private Pump pumpFrom(Channel channel) {
+        return channel == client ? fromClient : fromUpstream;
+    }
+
+    /** A direction finished cleanly; the pair closes when both have. */
+    void directionFinished() {
+        if (fromClient.isFinished() && fromUpstream.isFinished()) {
+            close(null);
+        }
+    }
+
+    /**
+     * A channel closed without the relay asking. What its source sent is already read, so the
+     * direction out of it ends as at EOF; nothing can reach it any more, so the direction into
+     * it is over.
+     */
+    void channelInactive(Channel channel) {
+        if (closing) {
+            return;
+        }
+        if (!fromClient.isStarted()) {
+            close(null);
+            return;
+        }
+        pumpInto(channel).finish();
+        pumpFrom(channel).sourceEnded();
+    }
+
+    /**
+     * {@code failed} reported an error (reset, broken pipe, failed write): reset its peer, so the
+     * other end sees the stream was cut rather than a clean EOF, and close both.
+     */
+    void abort(Throwable error, Channel failed) {
+        if (closing) {
+            return;
+        }
+        LOGGER.debug("{}: aborted by {} side: {}", info, failed == client ? "client" : "upstream", error.toString());
+        Channel peer = failed == client ? upstream : client;
+        if (peer != null && peer.isActive()) {
+            peer.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        close(error);
+    }
+
+    /** Closes both channels now, reporting {@code why} (null for a clean end) once both are closed. */
+    void close(Throwable why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        cause = why;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+        }
+        ChannelFuture clientClosed = client.close();
+        if (upstream == null) {
+            clientClosed.addListener(f -> closed());
+        } else {
+            ChannelFuture upstreamClosed = upstream.close();
+            clientClosed.addListener(f -> upstreamClosed.addListener(g -> closed()));
+        }
+    }
+
+    private void closed() {
+        ConnectionSummary summary = new ConnectionSummary(
+                fromClient.bytesRead(), fromUpstream.bytesRead(),
+                fromClient.bytesRead() - fromClient.bytesCopied() + fromUpstream.bytesRead() - fromUpstream.bytesCopied(),
+                Duration.ofNanos(System.nanoTime() - startNanos), cause);
+        LOGGER.debug("{}: closed, {} B from client, {} B from upstream{}", info, summary.bytesFromClient(),
+                summary.bytesFromUpstream(), cause == null ? "" : ", cause: " + cause);
+        notifyListener("connectionClosed", l -> l.connectionClosed(info, summary));
+        server.relayClosed(this);
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        if (config.idleTimeout().isZero() || closing) {
+            return;
+        }
+        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+        long lastActivity = Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
+        long idleNanos = System.nanoTime() - lastActivity;
+        long timeoutNanos = config.idleTimeout().toNanos();
+        if (idleNanos >= timeoutNanos) {
+            LOGGER.debug("{}: idle for {} ms, closing", info, TimeUnit.NANOSECONDS.toMillis(idleNanos));
+            close(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
+                    config.idleTimeout()));
+        } else {
+            scheduleIdleCheck(timeoutNanos - idleNanos);
+        }
+    }
+
+    /** Called by the proxy when its drain period ran out. */
+    void closeForShutdown() {
+        close(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
+                config.drainTimeout()));
+    }
+
+    private void notifyListener(String event, Consumer<ProxyListener> call) {
+        try {
+            call.accept(config.listener());
+        } catch (RuntimeException e) {
+            // The listener contract says "must not throw"; one that does must not break the relay.
+            LOGGER.warn("{}: ProxyListener.{} threw; ignored", info, event, e);
+        }
+    }
+}

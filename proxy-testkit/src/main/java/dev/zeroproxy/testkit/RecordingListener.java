@@ -1,0 +1,58 @@
+package dev.zeroproxy.testkit;
+
+import dev.zeroproxy.ConnectionInfo;
+import dev.zeroproxy.ConnectionSummary;
+import dev.zeroproxy.ProxyListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link ProxyListener} that keeps every event, so tests can assert each happened exactly once. */
+public final class RecordingListener implements ProxyListener {
+    /** One event as heard. */
+    public record Event(String kind, ConnectionInfo connection, Throwable cause, ConnectionSummary summary) { }
+
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final Semaphore closedPermits = new Semaphore(0);
+
+    @Override
+    public void connectionOpened(ConnectionInfo connection) {
+        events.add(new Event("opened", connection, null, null));
+    }
+
+    @Override
+    public void upstreamConnected(ConnectionInfo connection) {
+        events.add(new Event("connected", connection, null, null));
+    }
+
+    @Override
+    public void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) {
+        events.add(new Event("connectFailed", connection, cause, null));
+    }
+
+    @Override
+    public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
+        events.add(new Event("closed", connection, summary.cause(), summary));
+        closedPermits.release();
+    }
+
+    /** Waits until {@code count} connections have been reported closed. */
+    public void awaitClosed(int count, long timeoutSeconds) throws InterruptedException {
+        if (!closedPermits.tryAcquire(count, timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("expected " + count + " closed connection(s) within " + timeoutSeconds
+                    + " s; events so far: " + events);
+        }
+        closedPermits.release(count);
+    }
+
+    /** Events of one kind, in order. */
+    public List<Event> of(String kind) {
+        return events.stream().filter(e -> e.kind().equals(kind)).toList();
+    }
+
+    /** Every event, in order. */
+    public List<Event> all() {
+        return List.copyOf(events);
+    }
+}

@@ -1,0 +1,457 @@
+package dev.zeroproxy.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.ProxyClosedConnectionException;
+import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.Transport;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The relay test suite, written once: every transport module runs it for each forwarding mode
+ * by subclassing and naming its {@link #transport()} and {@link #forwarding()}.
+ *
+ * <p>Real sockets on 127.0.0.1, port 0; random payloads checked by SHA-256; the upstream peer is
+ * plain blocking {@code java.net} code. After each test no proxy channel may be left open, and
+ * (through {@link LeakDetection}) no buffer may have leaked.
+ *
+ * <p>A combination that cannot run on this machine is skipped with its cause in the message,
+ * never silently; set {@code -Dzeroproxy.requireAllTransports=true} to turn such a skip into a
+ * failure.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class RelaySuite {
+    /** Bytes each way in the bulk test; override with {@code -Dzeroproxy.test.bulkBytes}. */
+    private static final long BULK_BYTES = Long.getLong("zeroproxy.test.bulkBytes", 256L << 20);
+    /** Bytes the upstream pushes at a client that does not read. */
+    private static final long SLOW_READER_BYTES = Long.getLong("zeroproxy.test.slowReaderBytes", 512L << 20);
+    /** The most direct memory the proxy may hold while its client does not read. */
+    private static final long SLOW_READER_MEMORY_BOUND = 32L << 20;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    /** The proxy under test, once {@link #startProxy} ran. */
+    protected Proxy proxy;
+    /** Every event the proxy reported. */
+    protected RecordingListener events;
+
+    /** The transport under test. */
+    protected abstract Transport transport();
+
+    /** The forwarding mode under test. */
+    protected abstract Forwarding forwarding();
+
+    /** Lets a subclass add settings (thresholds, socket options) to every proxy of the suite. */
+    protected ProxyBuilder customize(ProxyBuilder builder) {
+        return builder;
+    }
+
+    @BeforeEach
+    void requireTransport() {
+        Transport t = transport();
+        String why = t.isAvailable() ? null : t.name() + " unavailable: " + t.unavailabilityCause();
+        if (why != null && Boolean.getBoolean("zeroproxy.requireAllTransports")) {
+            throw new AssertionError(why);
+        }
+        Assumptions.assumeTrue(why == null, () -> why);
+    }
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        try {
+            if (proxy != null) {
+                Await.until(() -> proxy.stats().openChannels() == 0 && proxy.stats().activeConnections() == 0,
+                        Duration.ofSeconds(10), () -> "no proxy channel left open; stats " + proxy.stats());
+            }
+        } finally {
+            for (int i = toClose.size() - 1; i >= 0; i--) {
+                toClose.get(i).close();
+            }
+            if (proxy != null) {
+                proxy.close();
+            }
+        }
+    }
+
+    /** Starts the proxy under test in front of {@code upstream}. */
+    protected Proxy startProxy(InetSocketAddress upstream, Consumer<ProxyBuilder> settings) {
+        events = new RecordingListener();
+        ProxyBuilder builder = Proxy.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .upstream(upstream)
+                .transport(transport())
+                .forwarding(forwarding())
+                .eventLoops(2)
+                .drainTimeout(Duration.ZERO)
+                .listener(events);
+        settings.accept(customize(builder));
+        proxy = builder.start();
+        return proxy;
+    }
+
+    /** Starts an upstream peer that is closed after the test. */
+    protected LoopbackServer upstream(LoopbackServer.Handler handler) throws IOException {
+        return closeLater(LoopbackServer.start(handler));
+    }
+
+    /** Closes {@code resource} after the test, before the proxy. */
+    protected <T extends AutoCloseable> T closeLater(T resource) {
+        toClose.add(resource);
+        return resource;
+    }
+
+    /** A client socket connected to the proxy. */
+    protected Socket connectClient() throws IOException {
+        Socket socket = closeLater(new Socket());
+        socket.setTcpNoDelay(true);
+        socket.connect(proxy.localAddress(), 5_000);
+        return socket;
+    }
+
+    // ---- integrity ----
+
+    @Test
+    void oneByteWritesArriveInOrder() throws Exception {
+        LoopbackServer echo = closeLater(LoopbackServer.echo());
+        startProxy(echo.address(), b -> { });
+        Socket client = connectClient();
+        int length = 4096;
+        CompletableFuture<Payload.Received> echoed = readAsync(client, 1);
+        String sent = Payload.write(client.getOutputStream(), 11, length, 1);
+        client.shutdownOutput();
+        Payload.Received received = echoed.get(60, TimeUnit.SECONDS);
+        assertEquals(length, received.length());
+        assertEquals(sent, received.sha256());
+        assertCleanClose(length, length);
+    }
+
+    @Test
+    void randomChunkSizesArriveIntact() throws Exception {
+        LoopbackServer echo = closeLater(LoopbackServer.echo());
+        startProxy(echo.address(), b -> { });
+        Socket client = connectClient();
+        long length = 8L << 20;
+        CompletableFuture<Payload.Received> echoed = readAsync(client, 70_000);
+        String sent = Payload.write(client.getOutputStream(), 12, length, 70_000);
+        client.shutdownOutput();
+        Payload.Received received = echoed.get(60, TimeUnit.SECONDS);
+        assertEquals(length, received.length());
+        assertEquals(sent, received.sha256());
+        assertCleanClose(length, length);
+    }
+
+    @Test
+    void bulkStreamsBothWaysAtOnce() throws Exception {
+        CompletableFuture<Payload.Received> upstreamGot = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> {
+            CompletableFuture<Payload.Received> reading = readAsync(socket, 64 * 1024);
+            Payload.write(socket.getOutputStream(), 22, BULK_BYTES, 64 * 1024);
+            socket.shutdownOutput();
+            upstreamGot.complete(reading.get(120, TimeUnit.SECONDS));
+        });
+        startProxy(server.address(), b -> { });
+        Socket client = connectClient();
+        CompletableFuture<Payload.Received> clientGot = readAsync(client, 64 * 1024);
+        String sent = Payload.write(client.getOutputStream(), 21, BULK_BYTES, 64 * 1024);
+        client.shutdownOutput();
+        Payload.Received atUpstream = upstreamGot.get(120, TimeUnit.SECONDS);
+        Payload.Received atClient = clientGot.get(120, TimeUnit.SECONDS);
+        assertEquals(BULK_BYTES, atUpstream.length());
+        assertEquals(sent, atUpstream.sha256());
+        assertEquals(BULK_BYTES, atClient.length());
+        assertEquals(Payload.sha256Of(22, BULK_BYTES), atClient.sha256());
+        assertCleanClose(BULK_BYTES, BULK_BYTES);
+    }
+
+    @Test
+    void concurrentConnectionsEachArriveIntact() throws Exception {
+        LoopbackServer echo = closeLater(LoopbackServer.echo());
+        startProxy(echo.address(), b -> { });
+        int connections = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            SplittableRandom sizes = new SplittableRandom(31);
+            for (int i = 0; i < connections; i++) {
+                long seed = 1000 + i;
+                long length = sizes.nextLong(1, 512 * 1024);
+                results.add(pool.submit(() -> {
+                    try (Socket client = new Socket()) {
+                        client.connect(proxy.localAddress(), 10_000);
+                        CompletableFuture<Payload.Received> echoed = readAsync(client, 16 * 1024);
+                        String sent = Payload.write(client.getOutputStream(), seed, length, 16 * 1024);
+                        client.shutdownOutput();
+                        Payload.Received got = echoed.get(60, TimeUnit.SECONDS);
+                        assertEquals(length, got.length(), "connection with seed " + seed);
+                        assertEquals(sent, got.sha256(), "connection with seed " + seed);
+                        return sent;
+                    }
+                }));
+            }
+            for (Future<String> result : results) {
+                assertNotNull(result.get(90, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        events.awaitClosed(connections, 30);
+        assertEquals(connections, events.of("closed").size());
+        events.of("closed").forEach(e -> assertNull(e.cause(), () -> "clean close expected: " + e));
+    }
+
+    // ---- half-close ----
+
+    @Test
+    void halfCloseFromClientStillDeliversResponse() throws Exception {
+        long responseLength = 8L << 20;
+        CompletableFuture<Payload.Received> request = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> {
+            // Answer only after the request's EOF, like a server reading a whole request.
+            request.complete(Payload.readToEof(socket.getInputStream(), 8192));
+            Payload.write(socket.getOutputStream(), 42, responseLength, 32 * 1024);
+            socket.shutdownOutput();
+        });
+        startProxy(server.address(), b -> { });
+        Socket client = connectClient();
+        String sentRequest = Payload.write(client.getOutputStream(), 41, 100_000, 4096);
+        client.shutdownOutput();
+        Payload.Received response = Payload.readToEof(client.getInputStream(), 16 * 1024);
+        assertEquals(sentRequest, request.get(30, TimeUnit.SECONDS).sha256());
+        assertEquals(responseLength, response.length());
+        assertEquals(Payload.sha256Of(42, responseLength), response.sha256());
+        assertCleanClose(100_000, responseLength);
+    }
+
+    @Test
+    void halfCloseFromUpstreamStillDeliversRequest() throws Exception {
+        long pushLength = 8L << 20;
+        long requestLength = 3L << 20;
+        CompletableFuture<Payload.Received> request = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> {
+            // The server speaks first and says it is done, then still reads the client's reply.
+            Payload.write(socket.getOutputStream(), 52, pushLength, 32 * 1024);
+            socket.shutdownOutput();
+            request.complete(Payload.readToEof(socket.getInputStream(), 8192));
+        });
+        startProxy(server.address(), b -> { });
+        Socket client = connectClient();
+        Payload.Received pushed = Payload.readToEof(client.getInputStream(), 16 * 1024);
+        String sentRequest = Payload.write(client.getOutputStream(), 51, requestLength, 16 * 1024);
+        client.shutdownOutput();
+        assertEquals(pushLength, pushed.length());
+        assertEquals(Payload.sha256Of(52, pushLength), pushed.sha256());
+        Payload.Received atUpstream = request.get(30, TimeUnit.SECONDS);
+        assertEquals(requestLength, atUpstream.length());
+        assertEquals(sentRequest, atUpstream.sha256());
+        assertCleanClose(requestLength, pushLength);
+    }
+
+    // ---- slow reader ----
+
+    @Test
+    void slowReaderKeepsProxyMemoryBounded() throws Exception {
+        LoopbackServer server = upstream(socket -> {
+            Payload.write(socket.getOutputStream(), 61, SLOW_READER_BYTES, 64 * 1024);
+            socket.shutdownOutput();
+        });
+        startProxy(server.address(), b -> { });
+        long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        Socket client = connectClient();
+        long most = before;
+        long stallEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < stallEnds) {
+            // Sampling a gauge over a fixed window, not waiting for a condition.
+            most = Math.max(most, proxy.stats().directMemoryUsed());
+            Thread.sleep(20);
+        }
+        long grown = most - before;
+        assertTrue(grown < SLOW_READER_MEMORY_BOUND, "proxy direct memory grew by " + grown
+                + " B while its client read nothing (expected < " + SLOW_READER_MEMORY_BOUND + ")");
+        Payload.Received got = Payload.readToEof(client.getInputStream(), 64 * 1024);
+        client.shutdownOutput();
+        assertEquals(SLOW_READER_BYTES, got.length());
+        assertEquals(Payload.sha256Of(61, SLOW_READER_BYTES), got.sha256());
+        assertCleanClose(0, SLOW_READER_BYTES);
+    }
+
+    // ---- failures ----
+
+    @Test
+    void upstreamRefusedClosesClientPromptly() throws Exception {
+        InetSocketAddress refused;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refused = (InetSocketAddress) gone.getLocalSocketAddress();
+        }
+        startProxy(refused, b -> { });
+        Socket client = connectClient();
+        assertEndsWithin(client, 5);
+        events.awaitClosed(1, 10);
+        assertEquals(1, events.of("connectFailed").size());
+        assertInstanceOf(ConnectException.class, events.of("connectFailed").get(0).cause());
+        assertEquals(0, events.of("connected").size());
+        assertEquals(1, events.of("closed").size());
+        assertEquals(1, proxy.stats().upstreamConnectFailures());
+    }
+
+    @Test
+    void upstreamConnectTimeoutClosesClient() throws Exception {
+        LoopbackServer full = closeLater(LoopbackServer.neverAccepting());
+        // Fill the accept queue (backlog 1 holds two) so later SYNs are dropped.
+        for (int i = 0; i < 4; i++) {
+            SocketChannel filler = closeLater(SocketChannel.open());
+            filler.configureBlocking(false);
+            filler.connect(full.address());
+        }
+        startProxy(full.address(), b -> b.connectTimeout(Duration.ofMillis(300)));
+        Socket client = connectClient();
+        assertEndsWithin(client, 10);
+        events.awaitClosed(1, 10);
+        assertEquals(1, events.of("connectFailed").size());
+        assertInstanceOf(io.netty.channel.ConnectTimeoutException.class, events.of("connectFailed").get(0).cause());
+        assertEquals(1, events.of("closed").size());
+    }
+
+    @Test
+    void upstreamResetMidStreamEndsClient() throws Exception {
+        LoopbackServer server = upstream(socket -> {
+            Payload.write(socket.getOutputStream(), 71, 1 << 20, 16 * 1024);
+            socket.setSoLinger(true, 0); // close() now sends RST
+        });
+        startProxy(server.address(), b -> { });
+        Socket client = connectClient();
+        assertEndsWithin(client, 10);
+        events.awaitClosed(1, 10);
+        assertEquals(1, events.of("closed").size());
+    }
+
+    @Test
+    void clientResetMidStreamEndsUpstream() throws Exception {
+        CompletableFuture<Boolean> upstreamEnded = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> {
+            try {
+                Payload.readToEof(socket.getInputStream(), 16 * 1024);
+            } catch (SocketException reset) {
+                // A reset is as good an end as EOF here.
+            }
+            upstreamEnded.complete(true);
+        });
+        startProxy(server.address(), b -> { });
+        Socket client = connectClient();
+        Payload.write(client.getOutputStream(), 81, 1 << 20, 16 * 1024);
+        client.setSoLinger(true, 0);
+        client.close();
+        assertTrue(upstreamEnded.get(10, TimeUnit.SECONDS));
+        events.awaitClosed(1, 10);
+        assertEquals(1, events.of("closed").size());
+        assertNotNull(events.of("closed").get(0).cause(), "a reset is not a clean close");
+    }
+
+    @Test
+    void idleTimeoutClosesBothSides() throws Exception {
+        CompletableFuture<Boolean> upstreamEnded = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            out.write(in.read());
+            in.transferTo(OutputStream.nullOutputStream()); // then idle until the proxy ends it
+            upstreamEnded.complete(true);
+        });
+        startProxy(server.address(), b -> b.idleTimeout(Duration.ofMillis(300)));
+        Socket client = connectClient();
+        client.getOutputStream().write(7);
+        assertEquals(7, client.getInputStream().read());
+        assertEndsWithin(client, 10);
+        assertTrue(upstreamEnded.get(10, TimeUnit.SECONDS));
+        events.awaitClosed(1, 10);
+        Throwable cause = events.of("closed").get(0).cause();
+        assertInstanceOf(ProxyClosedConnectionException.class, cause);
+        assertEquals(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
+                ((ProxyClosedConnectionException) cause).reason());
+    }
+
+    // ---- helpers ----
+
+    /** The connection was reported once, cleanly, with these byte counts. */
+    protected void assertCleanClose(long fromClient, long fromUpstream) throws InterruptedException {
+        events.awaitClosed(1, 10);
+        assertEquals(1, events.of("opened").size());
+        assertEquals(1, events.of("connected").size());
+        assertEquals(1, events.of("closed").size());
+        RecordingListener.Event closed = events.of("closed").get(0);
+        assertNull(closed.cause(), () -> "clean close expected, got " + closed.cause());
+        assertEquals(fromClient, closed.summary().bytesFromClient(), "bytes from client");
+        assertEquals(fromUpstream, closed.summary().bytesFromUpstream(), "bytes from upstream");
+        ProxyStats stats = proxy.stats();
+        assertEquals(fromClient, stats.bytesFromClients());
+        assertEquals(fromUpstream, stats.bytesFromUpstreams());
+        verifyForwardingPath(stats, fromClient + fromUpstream);
+    }
+
+    /**
+     * Checks which path the bytes took. The default insists COPY moved everything through
+     * buffers; a splice-capable suite overrides it to prove the kernel moved them.
+     */
+    protected void verifyForwardingPath(ProxyStats stats, long total) {
+        if (forwarding() == Forwarding.COPY) {
+            assertEquals(0, stats.bytesSpliced(), "COPY must not splice");
+            assertEquals(total, stats.bytesCopied());
+        }
+    }
+
+    /** Reads {@code socket} to EOF on another thread. */
+    protected static CompletableFuture<Payload.Received> readAsync(Socket socket, int maxChunk) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Payload.readToEof(socket.getInputStream(), maxChunk);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "test-reader");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    /** The connection ends (EOF or reset) within {@code seconds}, whatever was still in flight. */
+    protected static void assertEndsWithin(Socket socket, int seconds) throws IOException {
+        socket.setSoTimeout(seconds * 1000);
+        try {
+            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (SocketException reset) {
+            // Ended by a reset: also an end.
+            assertTrue(reset.getMessage() != null, "reset");
+        }
+    }
+}
