@@ -28,6 +28,8 @@ public final class ProxyBuilder {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
     /** Default for {@link #drainTimeout(Duration)}. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+    /** Default for {@link #spliceThreshold(long)}: see docs/transports.md for the measurement behind it. */
+    public static final long DEFAULT_SPLICE_THRESHOLD = 256 * 1024;
     /** Default low write-buffer water mark, in bytes. */
     public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
     /** Default high write-buffer water mark, in bytes. */
@@ -44,6 +46,7 @@ public final class ProxyBuilder {
     int writeBufferLowWaterMark = DEFAULT_LOW_WATER_MARK;
     int writeBufferHighWaterMark = DEFAULT_HIGH_WATER_MARK;
     ProxyListener listener = ProxyListener.NOOP;
+    long spliceThreshold = DEFAULT_SPLICE_THRESHOLD;
     private boolean started;
 
     ProxyBuilder() { }
@@ -115,6 +118,15 @@ public final class ProxyBuilder {
         return this;
     }
 
+    /**
+     * With {@link Forwarding#AUTO}: a direction switches from copying to splicing once it has
+     * copied this many bytes; default 256 KiB; 0 splices from the first byte.
+     */
+    public ProxyBuilder spliceThreshold(long bytes) {
+        this.spliceThreshold = bytes;
+        return this;
+    }
+
     /** Hears connection events; default none. */
     public ProxyBuilder listener(ProxyListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -141,6 +153,7 @@ public final class ProxyBuilder {
         check(writeBufferHighWaterMark >= writeBufferLowWaterMark,
                 "writeBufferWaterMark.high: " + writeBufferHighWaterMark + " (expected: >= low, "
                         + writeBufferLowWaterMark + ")");
+        check(spliceThreshold >= 0, "spliceThreshold: " + spliceThreshold + " (expected: >= 0)");
         Transport chosen = transport != null ? transport : Transport.best(forwarding);
         if (!chosen.isAvailable()) {
             Throwable cause = chosen.unavailabilityCause();

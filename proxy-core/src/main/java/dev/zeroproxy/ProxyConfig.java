@@ -21,6 +21,7 @@ public final class ProxyConfig {
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
     private final ProxyListener listener;
+    private final long spliceThreshold;
 
     ProxyConfig(ProxyBuilder b, Transport transport) {
         this.listen = b.listen;
@@ -34,6 +35,7 @@ public final class ProxyConfig {
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.listener = b.listener;
+        this.spliceThreshold = b.spliceThreshold;
     }
 
     /** The address to bind; port 0 means any free port. */
@@ -91,6 +93,11 @@ public final class ProxyConfig {
         return listener;
     }
 
+    /** With {@link Forwarding#AUTO}, the bytes a direction copies before it switches to splice. */
+    public long spliceThreshold() {
+        return spliceThreshold;
+    }
+
     /** A builder holding these settings, to derive a variant. */
     public ProxyBuilder toBuilder() {
         return new ProxyBuilder()
@@ -103,6 +110,7 @@ public final class ProxyConfig {
                 .drainTimeout(drainTimeout)
                 .eventLoops(eventLoops)
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
+                .spliceThreshold(spliceThreshold)
                 .listener(listener);
     }
 
@@ -111,6 +119,6 @@ public final class ProxyConfig {
         return "ProxyConfig{listen=" + listen + ", upstream=" + upstream + ", forwarding=" + forwarding
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
-                + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
+                 + ", spliceThreshold=" + spliceThreshold + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
     }
 }

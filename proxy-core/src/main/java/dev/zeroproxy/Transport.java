@@ -2,13 +2,17 @@ package dev.zeroproxy;
 
 import dev.zeroproxy.internal.NioTransport;
 import dev.zeroproxy.internal.TransportRegistry;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
 
 /**
  * The I/O engine a proxy runs on: NIO (built in, everywhere), epoll ({@code proxy-epoll}) or
@@ -61,6 +65,40 @@ public abstract class Transport {
 
     /** SPI: creates the upstream (client-side) channels. */
     public abstract ChannelFactory<? extends Channel> socketChannelFactory();
+
+    /**
+     * SPI: this transport's kernel splice, or {@code null} (the default) when it cannot splice.
+     * A transport that returns one must answer {@code true} to {@code supports(SPLICE)} and
+     * {@code supports(AUTO)}.
+     */
+    public Splicer splicer() {
+        return null;
+    }
+
+    /**
+     * SPI: moves one direction's bytes socket to pipe to socket inside the kernel. Called only on
+     * the event loop both channels share.
+     */
+    public interface Splicer {
+        /**
+         * From now on, everything {@code source} reads goes to {@code sink} by splice, queued
+         * behind whatever was written to {@code sink} before. Reads of {@code source} must be
+         * off when this is called; the caller turns them on afterwards.
+         *
+         * @return completes only if splicing fails (for example when a channel closes)
+         */
+        ChannelFuture start(Channel source, Channel sink);
+
+        /**
+         * After {@code source}'s end of stream, reads every byte still queued in its socket into
+         * buffers and passes each to {@code out}, which takes ownership. Splice can leave bytes
+         * behind when the FIN arrives (see docs/transports.md); TCP delivers the FIN after all
+         * data, so at this point the queue holds the rest of the stream.
+         *
+         * @return the number of bytes drained
+         */
+        long drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException;
+    }
 
     // ---- choosing ----
 

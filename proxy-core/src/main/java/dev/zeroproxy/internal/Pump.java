@@ -1,5 +1,8 @@
 package dev.zeroproxy.internal;
 
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.ProxyConfig;
+import dev.zeroproxy.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -10,6 +13,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 
 /**
  * One direction of a relay: the handler on its source channel, writing to its sink.
@@ -30,6 +36,18 @@ import io.netty.util.ReferenceCountUtil;
 final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByteBufAllocator.ReadCounter {
     private final Relay relay;
     private final Direction direction;
+    /** The transport's splice, when forwarding is SPLICE or AUTO; otherwise null. */
+    private final Transport.Splicer splicer;
+    /** Bytes to copy before switching to splice: 0 for SPLICE, the threshold for AUTO. */
+    private final long copyBeforeSplice;
+    private boolean splicing;
+    /**
+     * What the source delivered before the upstream was connected. Reads are off until then, but
+     * epoll still reads a peer's FIN and the data before it (bounded by the socket's receive
+     * buffer), so it is kept here, never dropped, along with the end of stream.
+     */
+    private ArrayDeque<ByteBuf> early;
+    private boolean earlyEndOfStream;
     private Channel source;
     private Channel sink;
     private boolean flushPending;
@@ -39,16 +57,51 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private long bytesCopied;
     private long lastReadNanos;
 
-    Pump(Relay relay, Direction direction) {
+    Pump(Relay relay, Direction direction, ProxyConfig config) {
         this.relay = relay;
         this.direction = direction;
+        Forwarding mode = config.forwarding();
+        this.splicer = mode == Forwarding.COPY ? null : config.transport().splicer();
+        this.copyBeforeSplice = mode == Forwarding.AUTO ? config.spliceThreshold() : 0;
     }
 
     /** Joins the two channels once the upstream is connected, and starts reading the source. */
     void start(Channel source, Channel sink) {
         this.source = source;
         this.sink = sink;
+        if (early != null) {
+            ByteBuf buf;
+            while ((buf = early.poll()) != null) {
+                forward(buf);
+            }
+            early = null;
+            sink.flush();
+        }
+        if (earlyEndOfStream) {
+            sourceEnded();
+            return;
+        }
+        if (splicer != null && copyBeforeSplice == 0) {
+            startSplicing();
+        }
+        // Reading starts only now: a splice must be queued before the first read, or that read
+        // would go through a buffer.
         source.config().setAutoRead(true);
+    }
+
+    /**
+     * Hands this direction to the kernel. Whatever was copied before is already queued on the
+     * sink, and the splice's writes queue behind it, so no byte is reordered at the switch.
+     */
+    private void startSplicing() {
+        splicing = true;
+        splicer.start(source, sink).addListener(spliced -> {
+            // A channel closing fails the splice too; closes are the relay's business
+            // (channelInactive). Any other failure is a real I/O error.
+            if (!spliced.isSuccess() && !(spliced.cause() instanceof ClosedChannelException)) {
+                relay.abort(spliced.cause(), source);
+            }
+        });
     }
 
     boolean isStarted() {
@@ -84,13 +137,32 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf) || sink == null) {
-            // Reads start only after start(), and a socket channel reads only ByteBufs; anything
-            // else is a bug, and is dropped rather than leaked.
+        if (!(msg instanceof ByteBuf)) {
+            // A socket channel reads only ByteBufs; anything else is released, not leaked.
             ReferenceCountUtil.release(msg);
             return;
         }
         ByteBuf buf = (ByteBuf) msg;
+        if (sink == null) {
+            if (early == null) {
+                early = new ArrayDeque<>();
+            }
+            early.add(buf);
+            return;
+        }
+        forward(buf);
+        flushPending = true;
+        if (!sink.isWritable()) {
+            source.config().setAutoRead(false);
+        } else if (splicer != null && !splicing && bytesCopied >= copyBeforeSplice) {
+            // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
+            // writable, because from now on the splice, not this pump, drives AUTO_READ.
+            startSplicing();
+        }
+    }
+
+    /** Writes the very buffer that was read to the sink; the sink releases it once written. */
+    private void forward(ByteBuf buf) {
         int readable = buf.readableBytes();
         bytesCopied += readable;
         relay.counters().copied.add(readable);
@@ -98,15 +170,20 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         // where the reverse pump aborts the relay: nothing is ignored, and no promise is
         // allocated per read.
         sink.write(buf, sink.voidPromise());
-        flushPending = true;
-        if (!sink.isWritable()) {
-            source.config().setAutoRead(false);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        // The pair closed before the upstream was connected: release what was read meanwhile.
+        if (early != null) {
+            early.forEach(ReferenceCountUtil::release);
+            early = null;
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flushPending) {
+        if (flushPending && sink != null) {
             flushPending = false;
             sink.flush();
         }
@@ -115,7 +192,15 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     /** Called by the reverse pump: our sink is its source, so it hears the sink's writability. */
     void sinkWritabilityChanged() {
-        if (source != null && !sourceEnded && sink.isWritable()) {
+        if (source != null && !splicing && !sourceEnded && sink.isWritable()) {
+            if (((DuplexChannel) source).isInputShutdown()) {
+                // Netty shut the input after reading to EOF and fires the event just after; the
+                // event ends this direction. Asking epoll to read a shut input again would fail:
+                // with reads off and the peer's FIN handled, Netty 4.2.18 has already removed the
+                // descriptor from the epoll set, and re-arming it is an epoll_ctl MOD on a
+                // descriptor epoll no longer knows (ENOENT).
+                return;
+            }
             source.config().setAutoRead(true);
         }
     }
@@ -129,6 +214,12 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            if (sink == null) {
+                earlyEndOfStream = true;
+            }
+            if (splicing) {
+                drainSplicedSource();
+            }
             sourceEnded();
         }
         ctx.fireUserEventTriggered(evt);
@@ -157,10 +248,34 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) this::afterLastWrite);
     }
 
+    /**
+     * A splicing source can report its end of stream with bytes still queued in its socket
+     * (docs/transports.md). Read them out and queue them on the sink behind the pending
+     * splices, before the EOF is passed on.
+     */
+    private void drainSplicedSource() {
+        try {
+            splicer.drainAfterEndOfStream(source, buf -> {
+                int n = buf.readableBytes();
+                bytesRead(n);
+                bytesCopied += n;
+                relay.counters().copied.add(n);
+                sink.write(buf, sink.voidPromise());
+            });
+        } catch (IOException e) {
+            relay.abort(e, source);
+        }
+    }
+
     private void afterLastWrite(ChannelFuture written) {
         if (!written.isSuccess()) {
             relay.abort(written.cause(), sink);
             return;
+        }
+        if (splicing) {
+            // Every splice-out queued before this write is done, so nothing will turn reading
+            // back on: stop the input-shut source from being polled again.
+            source.config().setAutoRead(false);
         }
         ((DuplexChannel) sink).shutdownOutput().addListener(shut -> {
             if (shut.isSuccess()) {

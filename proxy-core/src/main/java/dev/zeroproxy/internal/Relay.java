@@ -50,8 +50,8 @@ final class Relay {
         this.config = server.config();
         this.client = client;
         this.info = info;
-        this.fromClient = new Pump(this, Direction.FROM_CLIENT);
-        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM);
+        this.fromClient = new Pump(this, Direction.FROM_CLIENT, config);
+        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM, config);
     }
 
     ConnectionInfo info() {
@@ -146,7 +146,7 @@ final class Relay {
         if (closing) {
             return;
         }
-        LOGGER.debug("{}: aborted by {} side: {}", info, failed == client ? "client" : "upstream", error.toString());
+        LOGGER.debug("{}: aborted by {} side", info, failed == client ? "client" : "upstream", error);
         Channel peer = failed == client ? upstream : client;
         if (peer != null && peer.isActive()) {
             peer.config().setOption(ChannelOption.SO_LINGER, 0);

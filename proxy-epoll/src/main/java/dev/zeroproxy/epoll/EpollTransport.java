@@ -1,0 +1,74 @@
+package dev.zeroproxy.epoll;
+
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The Linux epoll transport: every {@link Forwarding} mode, kernel {@code splice()} included.
+ *
+ * <p>Found by {@link java.util.ServiceLoader} when {@code proxy-epoll} is on the classpath;
+ * obtain it with {@code Transport.named("epoll")} or {@link Transport#best(Forwarding)}. Where
+ * the native library cannot load (not Linux, not x86_64), {@link #isAvailable()} is false and
+ * {@link #unavailabilityCause()} says why. Immutable and thread-safe.
+ */
+public final class EpollTransport extends Transport {
+    private final Splicer splicer = new EpollSplicer();
+
+    /** For {@link java.util.ServiceLoader}; use {@code Transport.named("epoll")}. */
+    public EpollTransport() { }
+
+    @Override
+    public String name() {
+        return "epoll";
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return Epoll.isAvailable();
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+        return Epoll.unavailabilityCause();
+    }
+
+    @Override
+    public boolean supports(Forwarding mode) {
+        return true;
+    }
+
+    @Override
+    public int rank() {
+        return 10;
+    }
+
+    @Override
+    public EventLoopGroup newEventLoopGroup(int threads, ThreadFactory threadFactory) {
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+    }
+
+    @Override
+    public ChannelFactory<? extends ServerChannel> serverChannelFactory() {
+        return EpollServerSocketChannel::new;
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> socketChannelFactory() {
+        return EpollSocketChannel::new;
+    }
+
+    @Override
+    public Splicer splicer() {
+        return splicer;
+    }
+}

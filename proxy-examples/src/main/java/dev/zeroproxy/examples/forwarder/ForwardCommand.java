@@ -1,0 +1,157 @@
+package dev.zeroproxy.examples.forwarder;
+
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBindException;
+import dev.zeroproxy.ProxyBuilder;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code zeroproxy forward}: relays every connection accepted on {@code --listen} to
+ * {@code --upstream} until the process is asked to stop.
+ *
+ * <p>Every setting is checked before anything is bound; a bad one ends the command with exit
+ * code 2 and one line naming the value and what was expected. Once the proxy listens, one INFO
+ * line says where, to where, and how; SIGINT or SIGTERM then stops accepting at once, drains
+ * open connections for up to {@code --drain-timeout}, and exits 0.
+ *
+ * <p>picocli creates and populates one instance per invocation; it is not thread-safe.
+ */
+@Command(
+        name = "forward",
+        description = "Relay every TCP connection accepted on --listen to --upstream, until SIGINT/SIGTERM.",
+        defaultValueProvider = ForwardDefaults.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true)
+public final class ForwardCommand implements Callable<Integer> {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ForwardCommand.class);
+    private static final Map<String, String> OPTION_OF_SETTING = Map.of(
+            "listen", "--listen",
+            "upstream", "--upstream",
+            "transport", "--transport",
+            "forwarding", "--mode",
+            "connectTimeout", "--connect-timeout",
+            "idleTimeout", "--idle-timeout",
+            "drainTimeout", "--drain-timeout",
+            "eventLoops", "--event-loops");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Address to accept clients on, e.g. 127.0.0.1:8080 or [::]:8080; port 0 picks a free port.")
+    private InetSocketAddress listen;
+
+    @Option(names = "--upstream", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Address every connection is relayed to; the host is resolved once, at start.")
+    private InetSocketAddress upstream;
+
+    @Option(names = "--transport", paramLabel = "NAME",
+            description = "auto, nio, epoll or io_uring (default: ${DEFAULT-VALUE}, the best available here"
+                    + " for the mode).")
+    private String transport;
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "auto, copy or splice (default: auto where the transport can do it, else copy).")
+    private ModeOption mode;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Longest upstream connect, e.g. 500ms, 5s (default: ${DEFAULT-VALUE}).")
+    private Duration connectTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection silent both ways this long; 0 never (default: ${DEFAULT-VALUE}).")
+    private Duration idleTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On SIGINT/SIGTERM, how long open connections may finish (default: ${DEFAULT-VALUE}).")
+    private Duration drainTimeout;
+
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Event loop threads (default: the number of processors).")
+    private Integer eventLoops;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final ProxyLifetime lifetime;
+
+    /** The command as the {@code zeroproxy} binary runs it: serve until SIGINT/SIGTERM. */
+    public ForwardCommand() {
+        this(new UntilSignal());
+    }
+
+    /** A command that hands the started proxy to {@code lifetime}; for tests. */
+    ForwardCommand(ProxyLifetime lifetime) {
+        this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
+    }
+
+    @Override
+    public Integer call() {
+        if (upstream.getPort() == 0) {
+            throw usage("--upstream: '" + HostPortConverter.format(upstream)
+                    + "': port 0 cannot be connected to (expected: a port 1..65535)");
+        }
+        TransportSelection selection;
+        try {
+            selection = TransportSelection.resolve(transport, mode);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        ForwarderListener listener = new ForwarderListener();
+        ProxyBuilder builder = Proxy.builder()
+                .listen(listen)
+                .upstream(upstream)
+                .transport(selection.transport())
+                .forwarding(selection.forwarding())
+                .connectTimeout(connectTimeout)
+                .idleTimeout(idleTimeout)
+                .drainTimeout(drainTimeout)
+                .listener(listener);
+        if (eventLoops != null) {
+            builder.eventLoops(eventLoops);
+        }
+        Proxy proxy;
+        try {
+            // start() validates every setting before it binds, so a refused setting leaves nothing bound.
+            proxy = builder.start();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw usage(inOptionTerms(e.getMessage()));
+        } catch (ProxyBindException e) {
+            throw usage(e.getMessage() + " (expected: a free local address for --listen)");
+        }
+        LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
+                HostPortConverter.format(proxy.localAddress()), HostPortConverter.format(upstream),
+                proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
+        return lifetime.run(proxy, listener);
+    }
+
+    /**
+     * The builder names its settings ({@code "connectTimeout: PT0S (expected: > 0)"}); a command
+     * line user knows them by their options, so the leading setting name is swapped for the option.
+     */
+    private static String inOptionTerms(String builderMessage) {
+        if (builderMessage == null) {
+            return "the proxy refused these settings";
+        }
+        int colon = builderMessage.indexOf(':');
+        String option = colon < 0 ? null : OPTION_OF_SETTING.get(builderMessage.substring(0, colon));
+        return option == null ? builderMessage : option + builderMessage.substring(colon);
+    }
+
+    /** A usage error: picocli prints its message as one line and exits 2. */
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

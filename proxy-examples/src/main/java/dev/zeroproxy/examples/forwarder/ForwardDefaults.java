@@ -1,0 +1,31 @@
+package dev.zeroproxy.examples.forwarder;
+
+import dev.zeroproxy.ProxyBuilder;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The defaults of {@code zeroproxy forward}'s timeouts, read from {@link ProxyBuilder}'s
+ * constants so that the command line and the library can never disagree about them.
+ * Stateless and thread-safe.
+ */
+public final class ForwardDefaults implements IDefaultValueProvider {
+
+    /** For picocli, which instantiates default providers itself. */
+    public ForwardDefaults() { }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        if (!(argSpec instanceof OptionSpec option)) {
+            return null;
+        }
+        return switch (option.longestName()) {
+            case "--connect-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_CONNECT_TIMEOUT);
+            case "--idle-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_IDLE_TIMEOUT);
+            case "--drain-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_DRAIN_TIMEOUT);
+            case "--transport" -> TransportSelection.AUTO;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,226 @@
+package dev.zeroproxy.examples.forwarder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.Proxy;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+
+/**
+ * Runs {@code zeroproxy forward} in-process through picocli: bad input must end in exit code
+ * 2 with one line naming the value before anything is bound; good input must start a proxy
+ * that relays. Only 127.0.0.1 and port 0 are bound.
+ */
+@Timeout(30)
+class ForwardCommandTest {
+
+    /** What one run printed and returned. */
+    private record Run(int exitCode, String err, String out) { }
+
+    /** Runs the command line with {@code lifetime} standing in for "serve until SIGTERM". */
+    private static Run run(ProxyLifetime lifetime, String... args) {
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == ForwardCommand.class
+                        ? cls.cast(new ForwardCommand(lifetime))
+                        : CommandLine.defaultFactory().create(cls);
+            }
+        };
+        CommandLine cmd = Main.commandLine(factory);
+        StringWriter err = new StringWriter();
+        StringWriter out = new StringWriter();
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setOut(new PrintWriter(out, true));
+        int exitCode = cmd.execute(args);
+        return new Run(exitCode, err.toString(), out.toString());
+    }
+
+    /** A lifetime that must never be reached: the run is expected to fail before binding. */
+    private static Run runExpectingRefusal(String... args) {
+        return run((proxy, listener) -> {
+            proxy.close();
+            throw new AssertionError("the proxy started, but " + String.join(" ", args) + " should be refused");
+        }, args);
+    }
+
+    private static void assertOneLineUsageError(Run run, String... fragments) {
+        assertEquals(2, run.exitCode(), run.err());
+        String line = run.err().strip();
+        assertFalse(line.contains("\n"), "expected one line on stderr, got:\n" + run.err());
+        assertTrue(line.startsWith("zeroproxy forward: "), line);
+        for (String fragment : fragments) {
+            assertTrue(line.contains(fragment), "expected '" + fragment + "' in: " + line);
+        }
+        assertFalse(line.contains("Exception"), "no exception class names or stack traces: " + line);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--upstream  | 127.0.0.1:notaport | '127.0.0.1:notaport': port 'notaport' is not a number",
+        "--upstream  | 127.0.0.1:70000    | port 70000 is out of range",
+        "--listen    | 127.0.0.1          | '127.0.0.1': no port",
+        "--listen    | ::1:80             | needs brackets",
+    })
+    void badAddressIsAUsageErrorNamingTheOptionAndTheValue(String option, String value, String problem) {
+        String listen = option.equals("--listen") ? value : "127.0.0.1:0";
+        String upstream = option.equals("--upstream") ? value : "127.0.0.1:9";
+        Run run = runExpectingRefusal("forward", "--listen", listen, "--upstream", upstream);
+        assertOneLineUsageError(run, "'" + option + "'", problem, "expected: HOST:PORT");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--connect-timeout | 5        | '5' is not a duration",
+        "--idle-timeout    | 1 hour   | '1 hour' is not a duration",
+        "--drain-timeout   | -30s     | '-30s' is not a duration",
+    })
+    void badDurationIsAUsageErrorNamingTheOptionAndTheValue(String option, String value, String problem) {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                option, value);
+        assertOneLineUsageError(run, "'" + option + "'", problem, "e.g. 500ms, 5s, 2m, 1h");
+    }
+
+    @Test
+    void settingTheBuilderRefusesIsReportedUnderTheOptionName() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--connect-timeout", "0");
+        assertOneLineUsageError(run, "--connect-timeout: PT0S (expected: > 0)");
+
+        run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--event-loops", "0");
+        assertOneLineUsageError(run, "--event-loops: 0 (expected: 1..4096)");
+    }
+
+    @Test
+    void upstreamPortZeroIsRefused() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:0");
+        assertOneLineUsageError(run, "--upstream: '127.0.0.1:0'", "expected: a port 1..65535");
+    }
+
+    @Test
+    void unknownTransportIsRefusedListingTheKnownOnes() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--transport", "carrier-pigeon");
+        assertOneLineUsageError(run, "--transport: 'carrier-pigeon' is not a transport of this build",
+                "expected one of: auto, ", "nio");
+    }
+
+    @Test
+    void explicitAutoModeOnNioIsRefusedByTheBuilderWithItsMessage() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--transport", "nio", "--mode", "auto");
+        assertOneLineUsageError(run, "--mode: AUTO is not supported by transport nio", "expected: ");
+    }
+
+    @Test
+    void spliceOnNioIsRefused() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--transport", "nio", "--mode", "splice");
+        assertOneLineUsageError(run, "--mode: SPLICE is not supported by transport nio");
+    }
+
+    @Test
+    void unknownModeIsAUsageError() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--mode", "fast");
+        assertOneLineUsageError(run, "'--mode'", "'fast'");
+    }
+
+    @Test
+    void missingUpstreamIsAUsageError() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0");
+        assertOneLineUsageError(run, "Missing required option", "--upstream");
+    }
+
+    @Test
+    void listenAddressInUseIsAUsageErrorNamingTheAddress() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            Run run = runExpectingRefusal("forward", "--listen", address, "--upstream", "127.0.0.1:9",
+                    "--transport", "nio");
+            assertOneLineUsageError(run, "cannot bind " + address, "expected: a free local address for --listen");
+        }
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run run = runExpectingRefusal();
+        assertEquals(2, run.exitCode());
+        assertEquals("zeroproxy: no command given (expected: forward or demo; see zeroproxy --help)",
+                run.err().strip());
+    }
+
+    @Test
+    void validArgumentsStartAProxyThatRelaysByteExactToTheUpstream() throws IOException {
+        Payload payload = new Payload(7);
+        long length = 3L * Payload.BLOCK_SIZE + 12_345;
+        AtomicReference<Proxy> started = new AtomicReference<>();
+        AtomicReference<BulkSender.Answer> answer = new AtomicReference<>();
+        try (LoopbackSink upstream = LoopbackSink.start()) {
+            Run run = run((proxy, listener) -> {
+                started.set(proxy);
+                try {
+                    answer.set(BulkSender.send(proxy.localAddress(), payload, length, new AtomicLong()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } finally {
+                    proxy.close();
+                }
+                return 0;
+            }, "forward", "--listen", "127.0.0.1:0", "--upstream", HostPortConverter.format(upstream.address()),
+                    "--transport", "nio", "--connect-timeout", "2s", "--idle-timeout", "0", "--drain-timeout", "1s",
+                    "--event-loops", "1");
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertEquals("", run.err());
+        }
+        Proxy proxy = started.get();
+        assertNotEquals(0, proxy.localAddress().getPort(), "port 0 is read back as the bound port");
+        assertEquals("nio", proxy.config().transport().name());
+        assertEquals(Forwarding.COPY, proxy.config().forwarding(), "no --mode on nio falls back to copy");
+        assertEquals(Duration.ofSeconds(2), proxy.config().connectTimeout());
+        assertEquals(Duration.ZERO, proxy.config().idleTimeout());
+        assertEquals(Duration.ofSeconds(1), proxy.config().drainTimeout());
+        assertEquals(1, proxy.config().eventLoops());
+        assertFalse(proxy.isAccepting());
+        assertEquals(length, answer.get().bytes());
+        assertEquals(payload.checksum(length), answer.get().checksum());
+    }
+
+    @Test
+    void defaultsComeFromTheLibrary() throws IOException {
+        AtomicReference<Proxy> started = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            started.set(proxy);
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9");
+        assertEquals(0, run.exitCode(), run.err());
+        Proxy proxy = started.get();
+        assertEquals(dev.zeroproxy.ProxyBuilder.DEFAULT_CONNECT_TIMEOUT, proxy.config().connectTimeout());
+        assertEquals(dev.zeroproxy.ProxyBuilder.DEFAULT_IDLE_TIMEOUT, proxy.config().idleTimeout());
+        assertEquals(dev.zeroproxy.ProxyBuilder.DEFAULT_DRAIN_TIMEOUT, proxy.config().drainTimeout());
+        TransportSelection auto = TransportSelection.resolve("auto", null);
+        assertEquals(auto.transport(), proxy.config().transport());
+        assertEquals(auto.forwarding(), proxy.config().forwarding());
+    }
+}
