@@ -3,6 +3,8 @@ package dev.zeroproxy;
 import dev.zeroproxy.internal.ProxyServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,6 +49,7 @@ public final class ProxyBuilder {
     int writeBufferHighWaterMark = DEFAULT_HIGH_WATER_MARK;
     ProxyListener listener = ProxyListener.NOOP;
     long spliceThreshold = DEFAULT_SPLICE_THRESHOLD;
+    final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
     ProxyBuilder() { }
@@ -127,6 +130,16 @@ public final class ProxyBuilder {
         return this;
     }
 
+    /**
+     * Sets a TCP socket option (see {@link TcpOption} for each one's scope, default and caveat).
+     * Setting an option again replaces its value.
+     */
+    public <T> ProxyBuilder socketOption(TcpOption<T> option, T value) {
+        Objects.requireNonNull(option, "option");
+        socketOptions.put(option, Objects.requireNonNull(value, option.name()));
+        return this;
+    }
+
     /** Hears connection events; default none. */
     public ProxyBuilder listener(ProxyListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -164,6 +177,13 @@ public final class ProxyBuilder {
             throw new IllegalArgumentException("forwarding: " + forwarding + " is not supported by transport "
                     + chosen.name() + " (expected: " + supportersOf(forwarding) + ")");
         }
+        for (Map.Entry<TcpOption<?>, Object> option : socketOptions.entrySet()) {
+            option.getKey().validate(option.getValue());
+            if (chosen.channelOption(option.getKey(), option.getValue()) == null) {
+                throw new IllegalArgumentException("socketOption " + option.getKey() + ": not supported by transport "
+                        + chosen.name() + " (expected: " + supportersOf(option.getKey()) + ")");
+            }
+        }
         return new ProxyConfig(this, chosen);
     }
 
@@ -183,6 +203,22 @@ public final class ProxyBuilder {
         Proxy proxy = ProxyServer.start(build());
         started = true;
         return proxy;
+    }
+
+    private static String supportersOf(TcpOption<?> option) {
+        StringBuilder names = new StringBuilder();
+        for (Transport t : Transport.all()) {
+            if (t.channelOption(option, sample(option)) != null) {
+                names.append(names.length() == 0 ? "transport " : " or ").append(t.name());
+            }
+        }
+        return names.length() == 0 ? "a transport that supports it; add proxy-epoll to the classpath" : names.toString();
+    }
+
+    /** A valid value of the option's type, to ask a transport whether it maps the option at all. */
+    private static Object sample(TcpOption<?> option) {
+        Class<?> type = option.type();
+        return type == Boolean.class ? Boolean.TRUE : type == Integer.class ? (Object) 1 : Duration.ofSeconds(1);
     }
 
     private static String supportersOf(Forwarding mode) {

@@ -2,6 +2,10 @@ package dev.zeroproxy;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The immutable, validated settings of one proxy, made by {@link ProxyBuilder#build()}.
@@ -22,6 +26,7 @@ public final class ProxyConfig {
     private final int writeBufferHighWaterMark;
     private final ProxyListener listener;
     private final long spliceThreshold;
+    private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport) {
         this.listen = b.listen;
@@ -36,6 +41,7 @@ public final class ProxyConfig {
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.listener = b.listener;
         this.spliceThreshold = b.spliceThreshold;
+        this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
     /** The address to bind; port 0 means any free port. */
@@ -98,9 +104,19 @@ public final class ProxyConfig {
         return spliceThreshold;
     }
 
+    /** The TCP socket options set explicitly, in the order they were set. */
+    public Map<TcpOption<?>, Object> socketOptions() {
+        return socketOptions;
+    }
+
+    /** The value set for {@code option}, if any. */
+    public <T> Optional<T> socketOption(TcpOption<T> option) {
+        return Optional.ofNullable(option.type().cast(socketOptions.get(option)));
+    }
+
     /** A builder holding these settings, to derive a variant. */
     public ProxyBuilder toBuilder() {
-        return new ProxyBuilder()
+        ProxyBuilder builder = new ProxyBuilder()
                 .listen(listen)
                 .upstream(upstream)
                 .forwarding(forwarding)
@@ -112,6 +128,8 @@ public final class ProxyConfig {
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .spliceThreshold(spliceThreshold)
                 .listener(listener);
+        builder.socketOptions.putAll(socketOptions);
+        return builder;
     }
 
     @Override
@@ -119,6 +137,6 @@ public final class ProxyConfig {
         return "ProxyConfig{listen=" + listen + ", upstream=" + upstream + ", forwarding=" + forwarding
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
-                 + ", spliceThreshold=" + spliceThreshold + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
+                 + ", spliceThreshold=" + spliceThreshold + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
     }
 }

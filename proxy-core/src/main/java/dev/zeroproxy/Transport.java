@@ -5,6 +5,7 @@ import dev.zeroproxy.internal.TransportRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -65,6 +66,32 @@ public abstract class Transport {
 
     /** SPI: creates the upstream (client-side) channels. */
     public abstract ChannelFactory<? extends Channel> socketChannelFactory();
+
+    /**
+     * SPI: the Netty channel option (with its value converted) that carries {@code option} on
+     * this transport, or {@code null} if this transport cannot apply it. This base class maps the
+     * options every transport has; subclasses add theirs and defer to it for the rest.
+     */
+    public NettyOption channelOption(TcpOption<?> option, Object value) {
+        if (option == TcpOption.TCP_NODELAY) {
+            return new NettyOption(ChannelOption.TCP_NODELAY, value);
+        } else if (option == TcpOption.SO_KEEPALIVE) {
+            return new NettyOption(ChannelOption.SO_KEEPALIVE, value);
+        } else if (option == TcpOption.SO_RCVBUF) {
+            return new NettyOption(ChannelOption.SO_RCVBUF, value);
+        } else if (option == TcpOption.SO_SNDBUF) {
+            return new NettyOption(ChannelOption.SO_SNDBUF, value);
+        }
+        return null;
+    }
+
+    /**
+     * SPI: a Netty channel option and the value to give it.
+     *
+     * @param option the Netty option
+     * @param value its value, already of the option's type
+     */
+    public record NettyOption(ChannelOption<?> option, Object value) { }
 
     /**
      * SPI: this transport's kernel splice, or {@code null} (the default) when it cannot splice.

@@ -4,6 +4,8 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.TcpOption;
+import dev.zeroproxy.Transport;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -15,6 +17,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,7 +46,7 @@ public final class ProxyServer implements Proxy {
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private Channel serverChannel;
+    private final List<Channel> serverChannels = new ArrayList<>();
     private InetSocketAddress localAddress;
 
     private ProxyServer(ProxyConfig config) {
@@ -63,35 +68,69 @@ public final class ProxyServer implements Proxy {
     }
 
     private void bind() {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
-                .channelFactory(config.transport().serverChannelFactory())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childHandler(new RelayInitializer(this));
-        connectionOptions().forEach((option, value) -> childOption(bootstrap, option, value));
-        try {
-            serverChannel = bootstrap.bind(config.listen()).syncUninterruptibly().channel();
-        } catch (Exception e) {
-            // syncUninterruptibly rethrows the bind's cause (BindException and friends) unchecked.
-            throw new ProxyBindException(config.listen(), e);
+        // SO_REUSEPORT: one listening socket per event loop, each accepting onto its own loop,
+        // so the kernel spreads accepts over the cores and no loop hands connections to another.
+        boolean reusePort = config.socketOption(TcpOption.SO_REUSEPORT).orElse(false);
+        int listeners = reusePort ? config.eventLoops() : 1;
+        Iterator<EventExecutor> loops = group.iterator();
+        InetSocketAddress address = config.listen();
+        for (int i = 0; i < listeners; i++) {
+            EventLoopGroup acceptor = reusePort ? (EventLoop) loops.next() : group;
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptor, acceptor)
+                    .channelFactory(config.transport().serverChannelFactory())
+                    .childHandler(new RelayInitializer(this));
+            listenerOptions().forEach((option, value) -> option(bootstrap, option, value));
+            connectionOptions().forEach((option, value) -> childOption(bootstrap, option, value));
+            try {
+                serverChannels.add(bootstrap.bind(address).syncUninterruptibly().channel());
+            } catch (Exception e) {
+                // syncUninterruptibly rethrows the bind's cause (BindException and friends) unchecked.
+                serverChannels.forEach(Channel::close);
+                throw new ProxyBindException(config.listen(), e);
+            }
+            // With port 0, the first listener picked the port; the others join it.
+            address = (InetSocketAddress) serverChannels.get(0).localAddress();
         }
-        localAddress = (InetSocketAddress) serverChannel.localAddress();
-        LOGGER.info("Proxy listening on {} -> {} (transport {}, forwarding {})", localAddress,
-                config.upstream(), config.transport().name(), config.forwarding());
+        localAddress = address;
+        LOGGER.info("Proxy listening on {} -> {} (transport {}, forwarding {}{})", localAddress,
+                config.upstream(), config.transport().name(), config.forwarding(),
+                listeners > 1 ? ", " + listeners + " SO_REUSEPORT listeners" : "");
+    }
+
+    /** Options of the listening socket(s): the user's LISTENER-scope ones. */
+    private Map<ChannelOption<?>, Object> listenerOptions() {
+        Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
+        options.put(ChannelOption.SO_REUSEADDR, true);
+        addUserOptions(options, TcpOption.Scope.LISTENER);
+        return options;
     }
 
     /**
      * Options every relayed channel gets, client and upstream alike: the relay manages reads
-     * and half-close itself, wants no Nagle delay, and takes its buffers from the pool.
+     * and half-close itself, wants no Nagle delay (unless told otherwise), and takes its
+     * buffers from the pool; then the user's CONNECTION-scope options.
      */
     private Map<ChannelOption<?>, Object> connectionOptions() {
-        return Map.of(
-                ChannelOption.ALLOW_HALF_CLOSURE, true,
-                ChannelOption.AUTO_READ, false,
-                ChannelOption.TCP_NODELAY, true,
-                ChannelOption.ALLOCATOR, allocator,
-                ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
+        Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
+        options.put(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        options.put(ChannelOption.AUTO_READ, false);
+        options.put(ChannelOption.TCP_NODELAY, true);
+        options.put(ChannelOption.ALLOCATOR, allocator);
+        options.put(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));
+        addUserOptions(options, TcpOption.Scope.CONNECTION);
+        return options;
+    }
+
+    private void addUserOptions(Map<ChannelOption<?>, Object> options, TcpOption.Scope scope) {
+        config.socketOptions().forEach((option, value) -> {
+            if (option.scope() == scope) {
+                // build() checked that the transport maps every option it was given.
+                Transport.NettyOption netty = config.transport().channelOption(option, value);
+                options.put(netty.option(), netty.value());
+            }
+        });
     }
 
     /** Applies {@link #connectionOptions()} to an upstream bootstrap. */
@@ -139,6 +178,18 @@ public final class ProxyServer implements Proxy {
         channel.closeFuture().addListener(f -> counters.openChannels.decrement());
     }
 
+    /** The listening channels (more than one with SO_REUSEPORT). For tests and diagnostics. */
+    public List<Channel> serverChannels() {
+        return List.copyOf(serverChannels);
+    }
+
+    /** The client and upstream channels of every open connection. For tests and diagnostics. */
+    public List<Channel> connectionChannels() {
+        List<Channel> channels = new ArrayList<>();
+        relays.forEach(relay -> channels.addAll(relay.channels()));
+        return channels;
+    }
+
     @Override
     public InetSocketAddress localAddress() {
         return localAddress;
@@ -170,7 +221,7 @@ public final class ProxyServer implements Proxy {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        serverChannel.close().syncUninterruptibly();
+        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
         LOGGER.info("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), config.drainTimeout());
         if (!awaitNoRelays(config.drainTimeout().toMillis())) {

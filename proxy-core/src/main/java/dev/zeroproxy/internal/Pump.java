@@ -154,7 +154,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         flushPending = true;
         if (!sink.isWritable()) {
             source.config().setAutoRead(false);
-        } else if (splicer != null && !splicing && bytesCopied >= copyBeforeSplice) {
+        } else if (shouldSwitchToSplice()) {
             // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
             // writable, because from now on the splice, not this pump, drives AUTO_READ.
             startSplicing();
@@ -201,8 +201,18 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
                 // descriptor epoll no longer knows (ENOENT).
                 return;
             }
+            if (shouldSwitchToSplice()) {
+                // AUTO's usual switch point: a read that fills the sink past its high water mark
+                // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
+                // with reads off, which is when a splice must be queued anyway.
+                startSplicing();
+            }
             source.config().setAutoRead(true);
         }
+    }
+
+    private boolean shouldSwitchToSplice() {
+        return splicer != null && !splicing && bytesCopied >= copyBeforeSplice;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,6 +57,11 @@ final class Relay {
 
     ConnectionInfo info() {
         return info;
+    }
+
+    /** The pair's channels that exist so far. */
+    List<Channel> channels() {
+        return upstream == null ? List.of(client) : List.of(client, upstream);
     }
 
     EventLoop eventLoop() {

@@ -1,6 +1,7 @@
 package dev.zeroproxy.epoll;
 
 import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -8,9 +9,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -65,6 +69,35 @@ public final class EpollTransport extends Transport {
     @Override
     public ChannelFactory<? extends Channel> socketChannelFactory() {
         return EpollSocketChannel::new;
+    }
+
+    /** Adds the Linux options to the portable ones; durations become the kernel's seconds or milliseconds. */
+    @Override
+    public NettyOption channelOption(TcpOption<?> option, Object value) {
+        if (option == TcpOption.TCP_CORK) {
+            return new NettyOption(EpollChannelOption.TCP_CORK, value);
+        } else if (option == TcpOption.TCP_QUICKACK) {
+            return new NettyOption(EpollChannelOption.TCP_QUICKACK, value);
+        } else if (option == TcpOption.TCP_KEEPIDLE) {
+            return new NettyOption(EpollChannelOption.TCP_KEEPIDLE, seconds(value));
+        } else if (option == TcpOption.TCP_KEEPINTVL) {
+            return new NettyOption(EpollChannelOption.TCP_KEEPINTVL, seconds(value));
+        } else if (option == TcpOption.TCP_KEEPCNT) {
+            return new NettyOption(EpollChannelOption.TCP_KEEPCNT, value);
+        } else if (option == TcpOption.TCP_USER_TIMEOUT) {
+            return new NettyOption(EpollChannelOption.TCP_USER_TIMEOUT, (int) ((Duration) value).toMillis());
+        } else if (option == TcpOption.TCP_DEFER_ACCEPT) {
+            return new NettyOption(EpollChannelOption.TCP_DEFER_ACCEPT, seconds(value));
+        } else if (option == TcpOption.TCP_FASTOPEN) {
+            return new NettyOption(EpollChannelOption.TCP_FASTOPEN, value);
+        } else if (option == TcpOption.SO_REUSEPORT) {
+            return new NettyOption(UnixChannelOption.SO_REUSEPORT, value);
+        }
+        return super.channelOption(option, value);
+    }
+
+    private static int seconds(Object duration) {
+        return (int) ((Duration) duration).getSeconds();
     }
 
     @Override
