@@ -52,6 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private long warmup;
 
+    @Option(names = "--per-connection", paramLabel = "SIZE", defaultValue = "0", converter = ByteSizeConverter.class,
+            description = "Split each row's volume over new connections of this many bytes each, to measure"
+                    + " short transfers (connection setup included); 0: one connection (default: ${DEFAULT-VALUE}).")
+    private long perConnection;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -69,6 +74,10 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--warmup: " + ByteSizeConverter.format(warmup)
                     + " (expected: 0.." + ByteSizeConverter.format(MAX_WARMUP) + ")");
         }
+        if (perConnection < 0 || perConnection > volume) {
+            throw new ParameterException(spec.commandLine(), "--per-connection: " + ByteSizeConverter.format(perConnection)
+                    + " (expected: 0.." + ByteSizeConverter.format(volume) + ", the volume)");
+        }
         List<Transport> measured = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (Transport transport : Transport.all()) {
@@ -85,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(), System.console() != null);
         List<DemoRow> rows = new ArrayList<>();
         try (LoopbackSink sink = LoopbackSink.start();
-                RowRunner runner = new RowRunner(sink, new Payload(42), progress, volume, warmup)) {
+                RowRunner runner = new RowRunner(sink, new Payload(42), progress, volume, warmup, perConnection)) {
             String step = "[1/" + total + "] " + DIRECT;
             progress.step(step);
             rows.add(report(progress, runner.direct(step, DIRECT)));
@@ -105,6 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoTable.print(out, rows);
         out.println();
         out.println("Each row: " + ByteSizeConverter.format(volume) + " client -> upstream on 127.0.0.1"
+                + (perConnection == 0 ? "" : " in connections of " + ByteSizeConverter.format(perConnection))
                 + (warmup == 0 ? " with no warm-up" : " after a " + ByteSizeConverter.format(warmup) + " warm-up")
                 + ", verified by byte count and CRC32C.");
         out.println("proxy cpu: the proxy's " + RowRunner.PROXY_THREAD_PREFIX + "* event-loop threads only;"

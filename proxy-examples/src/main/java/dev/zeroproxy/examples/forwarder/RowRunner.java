@@ -40,6 +40,8 @@ final class RowRunner implements AutoCloseable {
     private final ProgressLine progress;
     private final long volume;
     private final long warmup;
+    /** Bytes per connection; 0: the whole transfer on one connection. */
+    private final long perConnection;
     private final CpuMeter cpu = new CpuMeter(PROXY_THREAD_PREFIX);
     private final ExecutorService client = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "demo-client");
@@ -47,7 +49,9 @@ final class RowRunner implements AutoCloseable {
         return thread;
     });
 
-    RowRunner(LoopbackSink sink, Payload payload, ProgressLine progress, long volume, long warmup) {
+    RowRunner(LoopbackSink sink, Payload payload, ProgressLine progress, long volume, long warmup,
+            long perConnection) {
+        this.perConnection = perConnection;
         this.sink = sink;
         this.payload = payload;
         this.progress = progress;
@@ -128,12 +132,25 @@ final class RowRunner implements AutoCloseable {
         return forwarded == 0 ? 0 : (double) (after.bytesSpliced() - before.bytesSpliced()) / forwarded;
     }
 
-    /** Sends {@code length} bytes to {@code target} and checks the upstream got exactly them. */
+    /**
+     * Sends {@code length} bytes to {@code target}, on one connection or on connections of
+     * {@link #perConnection} bytes each, and checks the upstream got exactly them each time.
+     */
     private void transfer(String step, String what, InetSocketAddress target, long length, long deadline)
+            throws RowFailedException {
+        long chunk = perConnection == 0 ? length : perConnection;
+        for (long done = 0; done < length; done += chunk) {
+            transferOne(step, what, target, Math.min(chunk, length - done), deadline);
+        }
+    }
+
+    private void transferOne(String step, String what, InetSocketAddress target, long length, long deadline)
             throws RowFailedException {
         long expectedChecksum = payload.checksum(length);
         AtomicLong sent = new AtomicLong();
-        progress.update(step + ": " + what + " 0/" + length / MIB + " MiB");
+        if (length >= MIB) {
+            progress.update(step + ": " + what + " 0/" + length / MIB + " MiB");
+        }
         Future<BulkSender.Answer> task = client.submit(() -> BulkSender.send(target, payload, length, sent));
         BulkSender.Answer answer = null;
         try {
