@@ -20,7 +20,17 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
     /** Told the size of every successful read. Called on the channel's event loop. */
     interface ReadCounter {
         void bytesRead(int bytes);
+
+        /** Whether the channel's reads are splices now, rather than reads into buffers. */
+        boolean splicing();
     }
+
+    /**
+     * Bytes one splice pass may move: a default pipe's capacity. The adaptive guess starts at
+     * 2 KiB and grows only with full reads, so a short transfer would be spliced 2 KiB at a time
+     * and, when its FIN comes with the data, mostly left to the end-of-stream drain.
+     */
+    static final int SPLICE_PASS_BYTES = 64 * 1024;
 
     private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
     private final ReadCounter counter;
@@ -58,7 +68,8 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
 
         @Override
         public int guess() {
-            return delegate.guess();
+            // Splice sizes each pass by guess(); no buffer is allocated from it then.
+            return counter.splicing() ? SPLICE_PASS_BYTES : delegate.guess();
         }
 
         @Override

@@ -104,6 +104,11 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         });
     }
 
+    @Override
+    public boolean splicing() {
+        return splicing;
+    }
+
     boolean isStarted() {
         return sink != null;
     }
@@ -153,7 +158,14 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         forward(buf);
         flushPending = true;
         if (!sink.isWritable()) {
-            source.config().setAutoRead(false);
+            // Past the high water mark: flush now rather than at the end of the read burst. A
+            // sink that takes it all is writable again and reading goes on; pausing would cost
+            // an epoll_ctl to stop reading and another to resume, for every full-sized read.
+            flushPending = false;
+            sink.flush();
+            if (!sink.isWritable()) {
+                source.config().setAutoRead(false);
+            }
         } else if (shouldSwitchToSplice()) {
             // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
             // writable, because from now on the splice, not this pump, drives AUTO_READ.
