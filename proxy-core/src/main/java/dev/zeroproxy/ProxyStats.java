@@ -13,6 +13,7 @@ package dev.zeroproxy;
  * @param upstreamConnectFailures upstream connects that failed or timed out
  * @param bytesFromClients bytes read from clients and forwarded upstream
  * @param bytesFromUpstreams bytes read from upstreams and forwarded to clients
+ * @param bytesCopied of all those bytes, the ones forwarded through a user-space buffer
  * @param bytesSpliced of all those bytes, the ones moved by kernel {@code splice()}
  * @param directMemoryUsed bytes of direct memory the proxy's pooled buffer allocator holds
  */
@@ -23,16 +24,16 @@ public record ProxyStats(
         long upstreamConnectFailures,
         long bytesFromClients,
         long bytesFromUpstreams,
+        long bytesCopied,
         long bytesSpliced,
         long directMemoryUsed) {
 
-    /** Bytes forwarded in both directions. */
+    /**
+     * Bytes read in both directions. Equal to {@code bytesCopied + bytesSpliced} once the
+     * connections are closed; a byte read and not forwarded (one in flight, or lost to a bug)
+     * makes the difference.
+     */
     public long bytesForwarded() {
         return bytesFromClients + bytesFromUpstreams;
-    }
-
-    /** Of the bytes forwarded, those that went through a user-space buffer. */
-    public long bytesCopied() {
-        return bytesForwarded() - bytesSpliced;
     }
 }

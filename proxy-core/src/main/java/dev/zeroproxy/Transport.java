@@ -68,6 +68,14 @@ public abstract class Transport {
     public abstract ChannelFactory<? extends Channel> socketChannelFactory();
 
     /**
+     * SPI: called on its event loop for every relayed channel, client side and upstream side,
+     * before the relay reads from it. The default does nothing; a transport uses it to work
+     * around what its channels need.
+     */
+    public void prepareChannel(Channel channel) {
+    }
+
+    /**
      * SPI: the Netty channel option (with its value converted) that carries {@code option} on
      * this transport, or {@code null} if this transport cannot apply it. This base class maps the
      * options every transport has; subclasses add theirs and defer to it for the rest.

@@ -12,19 +12,18 @@ final class ProxyCounters {
     final LongAdder connectFailures = new LongAdder();
     final LongAdder fromClients = new LongAdder();
     final LongAdder fromUpstreams = new LongAdder();
-    /** Bytes that went through a user-space buffer; everything else read was spliced. */
+    /** Bytes forwarded through a user-space buffer. */
     final LongAdder copied = new LongAdder();
+    /** Bytes moved by kernel splice. */
+    final LongAdder spliced = new LongAdder();
 
     void bytesRead(Direction direction, int bytes) {
         (direction == Direction.FROM_CLIENT ? fromClients : fromUpstreams).add(bytes);
     }
 
     ProxyStats snapshot(PooledByteBufAllocator allocator) {
-        long fromClientsNow = fromClients.sum();
-        long fromUpstreamsNow = fromUpstreams.sum();
-        // Reads are counted a moment before the pump counts the copy, so clamp the difference.
-        long spliced = Math.max(0, fromClientsNow + fromUpstreamsNow - copied.sum());
         return new ProxyStats(accepted.sum(), active.sum(), openChannels.sum(), connectFailures.sum(),
-                fromClientsNow, fromUpstreamsNow, spliced, allocator.metric().usedDirectMemory());
+                fromClients.sum(), fromUpstreams.sum(), copied.sum(), spliced.sum(),
+                allocator.metric().usedDirectMemory());
     }
 }

@@ -93,7 +93,7 @@ public final class ProxyServer implements Proxy {
             address = (InetSocketAddress) serverChannels.get(0).localAddress();
         }
         localAddress = address;
-        LOGGER.info("Proxy listening on {} -> {} (transport {}, forwarding {}{})", localAddress,
+        LOGGER.debug("Proxy listening on {} -> {} (transport {}, forwarding {}{})", localAddress,
                 config.upstream(), config.transport().name(), config.forwarding(),
                 listeners > 1 ? ", " + listeners + " SO_REUSEPORT listeners" : "");
     }
@@ -222,7 +222,7 @@ public final class ProxyServer implements Proxy {
             return;
         }
         serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
-        LOGGER.info("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
+        LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), config.drainTimeout());
         if (!awaitNoRelays(config.drainTimeout().toMillis())) {
             List<Relay> remaining = List.copyOf(relays);
@@ -237,7 +237,7 @@ public final class ProxyServer implements Proxy {
             }
         }
         group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
-        LOGGER.info("Proxy on {} closed", localAddress);
+        LOGGER.debug("Proxy on {} closed", localAddress);
     }
 
     private boolean awaitNoRelays(long timeoutMillis) {

@@ -28,6 +28,10 @@ import java.util.ArrayDeque;
  * reading ({@code AUTO_READ} off), and starts again when the sink drains below the low mark,
  * so a slow reader costs the proxy at most a water mark of memory per direction.
  *
+ * <p>Splice ({@link Forwarding#SPLICE}, or {@link Forwarding#AUTO} past its threshold): the
+ * transport's {@link Transport.Splicer} moves the bytes in the kernel from then on; this pump
+ * only counts them, and at end of stream queues what the splice left behind.
+ *
  * <p>Half-close: the source's EOF becomes the sink's {@code shutdownOutput()}, sent only after
  * every byte before it has been flushed; the direction is then finished.
  *
@@ -55,6 +59,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private boolean finished;
     private long bytesRead;
     private long bytesCopied;
+    private long bytesSpliced;
     private long lastReadNanos;
 
     Pump(Relay relay, Direction direction, ProxyConfig config) {
@@ -113,16 +118,13 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         return sink != null;
     }
 
-    Direction direction() {
-        return direction;
-    }
-
     long bytesRead() {
         return bytesRead;
     }
 
-    long bytesCopied() {
-        return bytesCopied;
+
+    long bytesSpliced() {
+        return bytesSpliced;
     }
 
     long lastReadNanos() {
@@ -133,8 +135,22 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         return finished;
     }
 
+    /**
+     * Every read of the source, by splice or into a buffer. While splicing, every read is a
+     * splice: the splice queued on the channel takes each read before any buffer would. Buffer
+     * reads are counted as copied when forwarded, so a byte read and never forwarded shows up
+     * as neither.
+     */
     @Override
     public void bytesRead(int bytes) {
+        countRead(bytes);
+        if (splicing) {
+            bytesSpliced += bytes;
+            relay.counters().spliced.add(bytes);
+        }
+    }
+
+    private void countRead(int bytes) {
         bytesRead += bytes;
         lastReadNanos = System.nanoTime();
         relay.counters().bytesRead(direction, bytes);
@@ -206,11 +222,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     void sinkWritabilityChanged() {
         if (source != null && !splicing && !sourceEnded && sink.isWritable()) {
             if (((DuplexChannel) source).isInputShutdown()) {
-                // Netty shut the input after reading to EOF and fires the event just after; the
-                // event ends this direction. Asking epoll to read a shut input again would fail:
-                // with reads off and the peer's FIN handled, Netty 4.2.18 has already removed the
-                // descriptor from the epoll set, and re-arming it is an epoll_ctl MOD on a
-                // descriptor epoll no longer knows (ENOENT).
+                // Netty shut the input after reading to EOF and fires the event just after; that
+                // event ends this direction, so there is nothing left to read. (Re-arming reads
+                // on such an input is also what trips Netty 4.2.18's epoll bookkeeping; see the
+                // epoll transport's EpollSetKeeper.)
                 return;
             }
             if (shouldSwitchToSplice()) {
@@ -239,10 +254,9 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             if (sink == null) {
                 earlyEndOfStream = true;
             }
-            if (splicing) {
-                drainSplicedSource();
+            if (!splicing || drainSplicedSource()) {
+                sourceEnded();
             }
-            sourceEnded();
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -274,18 +288,20 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * A splicing source can report its end of stream with bytes still queued in its socket
      * (docs/transports.md). Read them out and queue them on the sink behind the pending
      * splices, before the EOF is passed on.
+     *
+     * @return false if the drain failed and the relay was aborted
      */
-    private void drainSplicedSource() {
+    private boolean drainSplicedSource() {
         try {
             splicer.drainAfterEndOfStream(source, buf -> {
-                int n = buf.readableBytes();
-                bytesRead(n);
-                bytesCopied += n;
-                relay.counters().copied.add(n);
-                sink.write(buf, sink.voidPromise());
+                // Read past the channel (not a splice), so counted here; forward() counts it as copied.
+                countRead(buf.readableBytes());
+                forward(buf);
             });
+            return true;
         } catch (IOException e) {
             relay.abort(e, source);
+            return false;
         }
     }
 

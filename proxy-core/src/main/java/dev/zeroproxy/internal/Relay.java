@@ -75,6 +75,7 @@ final class Relay {
     /** Installs the client side and connects the upstream. Called once the client channel is registered. */
     void open() {
         server.channelOpened(client);
+        config.transport().prepareChannel(client);
         client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
         client.pipeline().addLast("pump", fromClient);
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
@@ -89,6 +90,7 @@ final class Relay {
         ChannelFuture connect = server.applyConnectionOptions(bootstrap).connect(info.upstream());
         upstream = connect.channel();
         server.channelOpened(upstream);
+        config.transport().prepareChannel(upstream);
         connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
     }
 
@@ -182,7 +184,7 @@ final class Relay {
     private void closed() {
         ConnectionSummary summary = new ConnectionSummary(
                 fromClient.bytesRead(), fromUpstream.bytesRead(),
-                fromClient.bytesRead() - fromClient.bytesCopied() + fromUpstream.bytesRead() - fromUpstream.bytesCopied(),
+                fromClient.bytesSpliced() + fromUpstream.bytesSpliced(),
                 Duration.ofNanos(System.nanoTime() - startNanos), cause);
         LOGGER.debug("{}: closed, {} B from client, {} B from upstream{}", info, summary.bytesFromClient(),
                 summary.bytesFromUpstream(), cause == null ? "" : ", cause: " + cause);

@@ -71,6 +71,12 @@ public final class EpollTransport extends Transport {
         return EpollSocketChannel::new;
     }
 
+    /** Works around Netty 4.2.18's epoll-set bookkeeping: see {@link EpollSetKeeper}. */
+    @Override
+    public void prepareChannel(Channel channel) {
+        EpollSetKeeper.keepInEpollSet(channel);
+    }
+
     /** Adds the Linux options to the portable ones; durations become the kernel's seconds or milliseconds. */
     @Override
     public NettyOption channelOption(TcpOption<?> option, Object value) {
