@@ -58,7 +58,7 @@ public final class ForwardCommand implements Callable<Integer> {
     private InetSocketAddress upstream;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "auto, nio or epoll (default: ${DEFAULT-VALUE}, the best available here"
+            description = "auto, nio, epoll or io_uring (default: ${DEFAULT-VALUE}, the best available here"
                     + " for the mode).")
     private String transport;
 
