@@ -125,14 +125,15 @@ public abstract class Transport {
         ChannelFuture start(Channel source, Channel sink);
 
         /**
-         * After {@code source}'s end of stream, reads every byte still queued in its socket into
-         * buffers and passes each to {@code out}, which takes ownership. Splice can leave bytes
-         * behind when the FIN arrives (see docs/transports.md); TCP delivers the FIN after all
-         * data, so at this point the queue holds the rest of the stream.
+         * After {@code source}'s end of stream, reads one buffer of what is still queued in its
+         * socket and passes it to {@code out}, which takes ownership. Splice can leave bytes
+         * behind when the FIN arrives (see docs/architecture.md); TCP delivers the FIN after all
+         * data, so what is queued then is the rest of the stream. The caller repeats while its
+         * sink has room, so the tail costs no more memory than the write-buffer water mark.
          *
-         * @return the number of bytes drained
+         * @return the bytes read, or -1 once the whole stream has been read
          */
-        long drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException;
+        int drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException;
     }
 
     // ---- choosing ----

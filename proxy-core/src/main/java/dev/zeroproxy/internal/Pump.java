@@ -52,6 +52,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      */
     private ArrayDeque<ByteBuf> early;
     private boolean earlyEndOfStream;
+    /** Reading the tail a splice left at end of stream, paced by the sink's writability. */
+    private boolean draining;
     private Channel source;
     private Channel sink;
     private boolean flushPending;
@@ -220,6 +222,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     /** Called by the reverse pump: our sink is its source, so it hears the sink's writability. */
     void sinkWritabilityChanged() {
+        if (draining && sink.isWritable()) {
+            drainSplicedSource();
+            return;
+        }
         if (source != null && !splicing && !sourceEnded && sink.isWritable()) {
             if (((DuplexChannel) source).isInputShutdown()) {
                 // Netty shut the input after reading to EOF and fires the event just after; that
@@ -254,7 +260,9 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             if (sink == null) {
                 earlyEndOfStream = true;
             }
-            if (!splicing || drainSplicedSource()) {
+            if (splicing && sink != null) {
+                drainSplicedSource();
+            } else {
                 sourceEnded();
             }
         }
@@ -286,22 +294,34 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     /**
      * A splicing source can report its end of stream with bytes still queued in its socket
-     * (docs/transports.md). Read them out and queue them on the sink behind the pending
-     * splices, before the EOF is passed on.
-     *
-     * @return false if the drain failed and the relay was aborted
+     * (docs/architecture.md). Read them out and queue them on the sink behind the pending
+     * splices, while the sink has room; a sink that fills up resumes the drain when it drains
+     * ({@link #sinkWritabilityChanged}), so the tail costs no more than a water mark of
+     * memory. Once the tail is read, the EOF is passed on.
      */
-    private boolean drainSplicedSource() {
+    private void drainSplicedSource() {
+        draining = true;
+        // If the source's own output is already shut, its socket is fully closed at the TCP
+        // level: Netty's shutdownInput then fails (ENOTCONN) and closes the channel right after
+        // this event, so the tail must be read now, whatever the sink holds.
+        boolean paced = !relay.pumpInto(source).isFinished();
         try {
-            splicer.drainAfterEndOfStream(source, buf -> {
-                // Read past the channel (not a splice), so counted here; forward() counts it as copied.
-                countRead(buf.readableBytes());
-                forward(buf);
-            });
-            return true;
+            while (!paced || sink.isWritable()) {
+                int n = splicer.drainAfterEndOfStream(source, buf -> {
+                    // Read past the channel (not a splice), so counted here; forward() counts it as copied.
+                    countRead(buf.readableBytes());
+                    forward(buf);
+                });
+                if (n < 0) {
+                    draining = false;
+                    sourceEnded();
+                    return;
+                }
+            }
+            sink.flush();
         } catch (IOException e) {
+            draining = false;
             relay.abort(e, source);
-            return false;
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * every byte before it, so what it reads is exactly the rest of the stream.
  */
 final class EpollSplicer implements Transport.Splicer {
-    /** Bytes per drain read; the tail left behind is at most a receive queue. */
+    /** Bytes per drain read. */
     private static final int DRAIN_CHUNK = 64 * 1024;
 
     @Override
@@ -31,27 +31,25 @@ final class EpollSplicer implements Transport.Splicer {
     }
 
     @Override
-    public long drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException {
+    public int drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException {
         FileDescriptor fd = ((AbstractEpollStreamChannel) source).fd();
-        long drained = 0;
-        while (true) {
-            ByteBuf buf = source.alloc().directBuffer(DRAIN_CHUNK);
-            int n;
-            try {
-                ByteBuffer target = buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes());
-                n = fd.read(target, target.position(), target.limit());
-            } catch (IOException | RuntimeException e) {
-                buf.release();
-                throw e;
-            }
-            // -1 is the end of stream; 0 (EAGAIN) cannot follow a FIN, but must not spin either.
-            if (n <= 0) {
-                buf.release();
-                return drained;
-            }
-            buf.writerIndex(buf.writerIndex() + n);
-            drained += n;
-            out.accept(buf);
+        ByteBuf buf = source.alloc().directBuffer(DRAIN_CHUNK);
+        int n;
+        try {
+            ByteBuffer target = buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes());
+            n = fd.read(target, target.position(), target.limit());
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
         }
+        // -1 is the end of stream; 0 (EAGAIN) cannot follow a FIN, and is taken as the end
+        // rather than waited for.
+        if (n <= 0) {
+            buf.release();
+            return -1;
+        }
+        buf.writerIndex(buf.writerIndex() + n);
+        out.accept(buf);
+        return n;
     }
 }
