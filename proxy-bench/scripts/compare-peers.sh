@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# Side-by-side loopback comparison of ZeroProxy against its peers (HAProxy, nginx stream, socat)
+# and against no proxy at all. One run measures every variant:
+#
+#   throughput   iperf3, 1 and 4 streams, client->server and server->client (-R), Gbit/s
+#   CPU per GB   proxy process tree CPU seconds while iperf3 moves a fixed byte count (1 stream)
+#   latency      64-byte ping-pong over one connection, p50/p99 in us, + proxy CPU per round trip
+#   conn rate    connect, 1 byte each way, close; conn/s, + proxy CPU per connection
+#
+# Each figure is the median of RUNS runs, after one (shorter) warm-up run that every variant
+# gets alike: the JVM needs it, and the others get the same so nobody is singled out.
+#
+#   proxy-bench/scripts/compare-peers.sh [--quick] [--out DIR] [--chart-dir DIR]
+#   ZEROPROXY_CMD="java -jar /tmp/zp.jar" proxy-bench/scripts/compare-peers.sh
+#
+# Everything runs on 127.0.0.1, in the foreground of this script, with config files in a temp
+# dir; every process started here is recorded and stopped by its PID on exit.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+root="$(cd "$here/../.." && pwd -P)"
+netbench="$here/netbench.py"
+
+ZEROPROXY_CMD="${ZEROPROXY_CMD:-./zeroproxy}"
+BASE_PORT="${BASE_PORT:-25000}"
+out_dir="/tmp/zeroproxy-peers-$(date +%Y%m%d-%H%M%S)"
+chart_dir="$root/docs"
+quick=0
+
+VARIANTS="direct,zp-nio-copy,zp-epoll-copy,zp-epoll-splice,zp-epoll-auto,haproxy,haproxy-splice,nginx,socat"
+
+usage() {
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  exit "${1:-0}"
+}
+
+parse_args() {
+  while (($#)); do
+    case "$1" in
+      --quick) quick=1 ;;
+      --out) out_dir="$2"; shift ;;
+      --chart-dir) chart_dir="$2"; shift ;;
+      --variants) VARIANTS="$2"; shift ;;
+      -h|--help) usage 0 ;;
+      *) echo "unknown option: $1" >&2; usage 2 ;;
+    esac
+    shift
+  done
+  # Sizes: the full run is meant to finish in ~20 minutes on a 2-core machine.
+  if ((quick)); then
+    RUNS=1; DURATION=2; BULK=512M; RTTS=5000; CONNS=1000
+    W_DURATION=1; W_BULK=256M; W_RTTS=2000; W_CONNS=300
+  else
+    RUNS=3; DURATION=5; BULK=2G; RTTS=20000; CONNS=5000
+    W_DURATION=2; W_BULK=512M; W_RTTS=5000; W_CONNS=1000
+  fi
+}
+
+# ---------------------------------------------------------------- process bookkeeping
+
+pids=()
+work=""
+
+cleanup() {
+  local p
+  for p in ${pids[@]+"${pids[@]}"}; do
+    kill -TERM "$p" 2>/dev/null || true
+  done
+  for p in ${pids[@]+"${pids[@]}"}; do
+    wait_gone "$p" 50 || kill -KILL "$p" 2>/dev/null || true
+  done
+  [[ -n "$work" ]] && rm -rf "$work"
+}
+
+# wait_gone PID TENTHS: true once PID has exited (bounded wait).
+wait_gone() {
+  local i
+  for ((i = 0; i < $2; i++)); do
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# stop PID: SIGTERM, up to 10 s to exit, then SIGKILL. Only PIDs this script started.
+stop() {
+  local p="$1"
+  kill -TERM "$p" 2>/dev/null || true
+  wait_gone "$p" 100 || kill -KILL "$p" 2>/dev/null || true
+  wait "$p" 2>/dev/null || true
+  local keep=() q
+  for q in ${pids[@]+"${pids[@]}"}; do [[ "$q" == "$p" ]] || keep+=("$q"); done
+  pids=(${keep[@]+"${keep[@]}"})
+}
+
+# wait_port PORT: until something listens on 127.0.0.1:PORT (bounded: 30 s).
+wait_port() {
+  local i
+  for ((i = 0; i < 300; i++)); do
+    ss -Hltn "sport = :$1" | grep -q . && return 0
+    sleep 0.1
+  done
+  echo "nothing listens on 127.0.0.1:$1 after 30 s" >&2
+  return 1
+}
+
+# ---------------------------------------------------------------- tools
+
+# Installs the peers when missing (Debian, as root). Services are never started by us; apt's
+# postinst may start them, so any system nginx/haproxy found running afterwards is stopped.
+ensure_tools() {
+  local need=()
+  command -v haproxy >/dev/null || need+=(haproxy)
+  command -v nginx >/dev/null || need+=(nginx-light)
+  [[ -e /usr/lib/nginx/modules/ngx_stream_module.so ]] || need+=(libnginx-mod-stream)
+  command -v socat >/dev/null || need+=(socat)
+  command -v iperf3 >/dev/null || need+=(iperf3)
+  command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+  ((${#need[@]})) || return 0
+  echo "installing: ${need[*]}" >&2
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
+  local svc
+  for svc in nginx haproxy; do
+    if pgrep -x "$svc" >/dev/null; then
+      echo "note: apt's postinst started a system $svc; stopping that service" >&2
+      systemctl stop "$svc" 2>/dev/null || service "$svc" stop 2>/dev/null || true
+    fi
+  done
+}
+
+print_versions() {
+  {
+    echo "kernel: $(uname -sr)"
+    echo "cpu: $(nproc) x $(lscpu | sed -n 's/^Model name: *//p')"
+    echo "haproxy: $(haproxy -v | head -1)"
+    echo "nginx: $(nginx -v 2>&1)"
+    echo "socat: $(socat -V | sed -n 's/^socat version //p' | head -1)"
+    echo "iperf3: $(iperf3 -v | head -1)"
+    echo "python3: $(python3 --version 2>&1)"
+    echo "java: $(java -version 2>&1 | head -1)"
+    echo "zeroproxy: $ZEROPROXY_CMD"
+  } | tee "$out_dir/versions.txt"
+}
+
+# ---------------------------------------------------------------- upstreams and proxies
+
+IPERF_PORT=$((BASE_PORT + 1))
+ECHO_PORT=$((BASE_PORT + 2))
+
+start_upstreams() {
+  iperf3 -s -B 127.0.0.1 -p "$IPERF_PORT" >"$work/iperf3-server.log" 2>&1 &
+  pids+=($!)
+  python3 "$netbench" echo-server 127.0.0.1 "$ECHO_PORT" >"$work/echo.log" 2>&1 &
+  pids+=($!)
+  wait_port "$IPERF_PORT"
+  wait_port "$ECHO_PORT"
+}
+
+# start_proxy VARIANT LISTEN_PORT UPSTREAM_PORT: starts it in the foreground (background job of
+# this script), waits until it listens, sets proxy_pid.
+start_proxy() {
+  local v="$1" lp="$2" up="$3" d="$work/$1-$2"
+  mkdir -p "$d"
+  case "$v" in
+    zp-*)
+      local t m
+      IFS=- read -r _ t m <<<"$v"
+      # Word splitting of ZEROPROXY_CMD is wanted ("java -jar x.jar"); the job's PID is the
+      # JVM itself (./zeroproxy execs java), whose /proc stat covers all its threads.
+      # shellcheck disable=SC2086
+      (cd "$root" && exec $ZEROPROXY_CMD forward --listen "127.0.0.1:$lp" --upstream "127.0.0.1:$up" \
+        --transport "$t" --mode "$m" --drain-timeout 1s) >"$d/out.log" 2>&1 &
+      ;;
+    haproxy|haproxy-splice)
+      {
+        echo "global"
+        echo "  maxconn 5000"  # fds for conns + splice pipes must fit under the fd limit (20000 here)
+        echo "  nbthread 2"
+        echo "defaults"
+        echo "  mode tcp"
+        echo "  timeout connect 5s"
+        echo "  timeout client 60s"
+        echo "  timeout server 60s"
+        if [[ "$v" == haproxy-splice ]]; then
+          echo "  option splice-request"
+          echo "  option splice-response"
+        fi
+        echo "frontend fe"
+        echo "  bind 127.0.0.1:$lp"
+        echo "  default_backend be"
+        echo "backend be"
+        echo "  server s1 127.0.0.1:$up"
+      } >"$d/haproxy.cfg"
+      haproxy -f "$d/haproxy.cfg" -db >"$d/out.log" 2>&1 &
+      ;;
+    nginx)
+      cat >"$d/nginx.conf" <<EOF
+load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+worker_processes 2;
+worker_rlimit_nofile 20000;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 8000; }
+stream {
+  server { listen 127.0.0.1:$lp; proxy_pass 127.0.0.1:$up; }
+}
+EOF
+      nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;' >"$d/out.log" 2>&1 &
+      ;;
+    socat)
+      socat "TCP-LISTEN:$lp,bind=127.0.0.1,fork,reuseaddr" "TCP:127.0.0.1:$up" >"$d/out.log" 2>&1 &
+      ;;
+    *) echo "unknown variant $v" >&2; return 1 ;;
+  esac
+  proxy_pid=$!
+  pids+=("$proxy_pid")
+  if ! wait_port "$lp"; then cat "$d/out.log" >&2; return 1; fi
+  if [[ "$v" == zp-* ]] && ! grep -q "zeroproxy forwarding" "$d/out.log"; then
+    sleep 0.5  # the ready line follows the bind closely
+  fi
+  grep -m1 "zeroproxy forwarding" "$d/out.log" >&2 || true
+}
+
+# ---------------------------------------------------------------- measurements
+
+# record VARIANT RUN METRIC VALUE
+record() { printf '%s\t%s\t%s\t%s\n' "$@" >>"$out_dir/raw.tsv"; }
+
+cpu_now() { if [[ -n "${proxy_pid:-}" ]]; then python3 "$netbench" tree-cpu "$proxy_pid"; else echo 0; fi; }
+
+# iperf PORT ARGS... -> "Gbit/s bytes" (receiver side), or "NA NA" if the client failed.
+iperf() {
+  local port="$1" j="$work/iperf.json"
+  shift
+  if timeout 120 iperf3 -c 127.0.0.1 -p "$port" -J "$@" >"$j" 2>/dev/null &&
+     python3 "$netbench" iperf-rate "$j" 2>/dev/null; then
+    return 0
+  fi
+  echo "iperf3 $* via port $port failed: $(head -c 300 "$j")" >&2
+  echo "NA NA"
+}
+
+# bulk_run VARIANT RUN PORT DURATION BULK
+bulk_run() {
+  local v="$1" run="$2" port="$3" dur="$4" bulk="$5" r b c0 c1
+  read -r r _ < <(iperf "$port" -t "$dur" -P 1);    record "$v" "$run" tp1_up "$r"
+  read -r r _ < <(iperf "$port" -t "$dur" -P 1 -R); record "$v" "$run" tp1_down "$r"
+  read -r r _ < <(iperf "$port" -t "$dur" -P 4);    record "$v" "$run" tp4_up "$r"
+  read -r r _ < <(iperf "$port" -t "$dur" -P 4 -R); record "$v" "$run" tp4_down "$r"
+  sleep 0.3  # let socat's per-connection children exit and be reaped before sampling
+  c0="$(cpu_now)"
+  read -r r b < <(iperf "$port" -n "$bulk" -P 1)
+  sleep 0.3
+  c1="$(cpu_now)"
+  record "$v" "$run" bulk_gbps "$r"
+  if [[ "$v" != direct && "$b" != NA ]]; then
+    record "$v" "$run" cpu_s_per_gb "$(awk -v a="$c0" -v z="$c1" -v b="$b" 'BEGIN{printf "%.4f", (z-a)/(b/1e9)}')"
+  fi
+  echo "  [$v run $run] bulk $r Gbit/s, cpu $(awk -v a="$c0" -v z="$c1" 'BEGIN{print z-a}') s" >&2
+}
+
+# echo_run VARIANT RUN PORT RTTS CONNS
+echo_run() {
+  local v="$1" run="$2" port="$3" rtts="$4" conns="$5" j c0 c1 n
+  c0="$(cpu_now)"
+  j="$(timeout 120 python3 "$netbench" pingpong 127.0.0.1 "$port" "$rtts" 64 60 || echo '{}')"
+  c1="$(cpu_now)"
+  n="$(jget "$j" n)"
+  record "$v" "$run" lat_p50_us "$(jget "$j" p50_us)"
+  record "$v" "$run" lat_p99_us "$(jget "$j" p99_us)"
+  if [[ "$v" != direct && "$n" != NA ]]; then record "$v" "$run" cpu_us_per_rtt "$(per_unit "$c0" "$c1" "$n")"; fi
+  c0="$(cpu_now)"
+  j="$(timeout 120 python3 "$netbench" connrate 127.0.0.1 "$port" "$conns" 60 || echo '{}')"
+  sleep 0.3
+  c1="$(cpu_now)"
+  n="$(jget "$j" n)"
+  record "$v" "$run" conn_per_s "$(jget "$j" per_s)"
+  if [[ "$v" != direct && "$n" != NA ]]; then record "$v" "$run" cpu_us_per_conn "$(per_unit "$c0" "$c1" "$n")"; fi
+  echo "  [$v run $run] $(awk -F'\t' -v v="$v" -v r="$run" '$1 == v && $2 == r && $3 !~ /^(tp|bulk|cpu_s)/ {printf "%s=%s ", $3, $4}' "$out_dir/raw.tsv")" >&2
+}
+
+jget() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], "NA"))' "$1" "$2" 2>/dev/null || echo NA; }
+per_unit() { awk -v a="$1" -v z="$2" -v n="$3" 'BEGIN{printf "%.2f", (z-a)*1e6/n}'; }
+
+# measure_variant VARIANT INDEX: bulk phase against iperf3, then echo phase against the echo
+# server, each with its own proxy instance (one listener each, as every peer gets).
+measure_variant() {
+  local v="$1" i="$2" lp run
+  echo "== $v" >&2
+  for phase in bulk echo; do
+    proxy_pid=""
+    if [[ "$v" == direct ]]; then
+      [[ $phase == bulk ]] && lp=$IPERF_PORT || lp=$ECHO_PORT
+    else
+      lp=$((BASE_PORT + 10 + 2 * i))
+      [[ $phase == bulk ]] || lp=$((lp + 1))
+      local up=$ECHO_PORT
+      [[ $phase == echo ]] || up=$IPERF_PORT
+      if ! start_proxy "$v" "$lp" "$up"; then
+        # A peer that cannot start is reported (NA in the table) but does not end the run.
+        echo "  $v did not start; skipping it" >&2
+        [[ -n "${proxy_pid:-}" ]] && stop "$proxy_pid"
+        return 0
+      fi
+    fi
+    if [[ $phase == bulk ]]; then
+      bulk_run "$v" warmup "$lp" "$W_DURATION" "$W_BULK"
+      for ((run = 1; run <= RUNS; run++)); do bulk_run "$v" "$run" "$lp" "$DURATION" "$BULK"; done
+    else
+      echo_run "$v" warmup "$lp" "$W_RTTS" "$W_CONNS"
+      for ((run = 1; run <= RUNS; run++)); do echo_run "$v" "$run" "$lp" "$RTTS" "$CONNS"; done
+    fi
+    if [[ -n "$proxy_pid" ]]; then stop "$proxy_pid"; fi
+  done
+}
+
+# ---------------------------------------------------------------- output
+
+chart() {
+  local data="$out_dir/chart.dat"
+  awk -F'\t' 'NR>1 {print $1, $2, $7}' "$out_dir/results.tsv" >"$data"
+  gnuplot <<EOF
+set terminal pngcairo size 1100,700 font ",10"
+set output "$out_dir/benchmarks.png"
+set multiplot layout 2,1 title "ZeroProxy vs peers on loopback (2 shared cores; median of $RUNS)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.8
+set grid ytics
+set yrange [0:*]
+set xtics rotate by -20 nomirror
+set datafile missing "NA"
+set ylabel "Gbit/s"
+set title "iperf3 throughput, 1 stream, client -> server (higher is better)"
+plot "$data" using 2:xtic(1) notitle lc rgb "#3b75af"
+set ylabel "CPU s / GB"
+set title "proxy process-tree CPU per GB moved, 1 stream (lower is better; direct has no proxy)"
+plot "$data" using 3:xtic(1) notitle lc rgb "#c44e52"
+unset multiplot
+EOF
+  mkdir -p "$chart_dir"
+  cp "$out_dir/benchmarks.png" "$chart_dir/benchmarks.png"
+}
+
+main() {
+  parse_args "$@"
+  local t0=$SECONDS
+  mkdir -p "$out_dir"
+  work="$(mktemp -d /tmp/compare-peers.XXXXXX)"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  ensure_tools
+  print_versions
+  printf 'variant\trun\tmetric\tvalue\n' >"$out_dir/raw.tsv"
+  echo "command: ZEROPROXY_CMD='$ZEROPROXY_CMD' $0 $*" >"$out_dir/command.txt"
+  start_upstreams
+  local i=0 v
+  IFS=, read -r -a vlist <<<"$VARIANTS"
+  for v in "${vlist[@]}"; do
+    measure_variant "$v" "$i"
+    i=$((i + 1))
+  done
+  python3 "$netbench" summarize "$out_dir/raw.tsv" "$VARIANTS" >"$out_dir/results.tsv"
+  chart
+  column -t -s $'\t' "$out_dir/results.tsv"
+  echo "results: $out_dir/results.tsv (raw: raw.tsv), chart: $chart_dir/benchmarks.png, $((SECONDS - t0)) s" >&2
+}
+
+main "$@"
