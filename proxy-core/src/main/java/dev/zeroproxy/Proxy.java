@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
  *         .listen(new InetSocketAddress("127.0.0.1", 0))
  *         .upstream(new InetSocketAddress("127.0.0.1", 5432))
  *         .start()) {
- *     System.out.println("listening on " + proxy.localAddress());
+ *     log.info("listening on {}", proxy.localAddress());
  *     ...
  * }
  * }</pre>
