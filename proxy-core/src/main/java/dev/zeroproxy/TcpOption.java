@@ -43,20 +43,20 @@ public final class TcpOption<T> {
     public static final TcpOption<Integer> SO_SNDBUF = positive("SO_SNDBUF", Scope.CONNECTION);
     /**
      * Hold partial segments until uncorked or 200 ms pass. Default off. Caveat: on a relay it
-     * delays small writes (request/response traffic) by up to 200 ms. epoll only.
+     * delays small writes (request/response traffic) by up to 200 ms. epoll and io_uring.
      */
     public static final TcpOption<Boolean> TCP_CORK = flag("TCP_CORK", Scope.CONNECTION);
-    /** Acknowledge at once instead of delaying ACKs. Default off; the kernel may clear it again. epoll only. */
+    /** Acknowledge at once instead of delaying ACKs. Default off; the kernel may clear it again. epoll and io_uring. */
     public static final TcpOption<Boolean> TCP_QUICKACK = flag("TCP_QUICKACK", Scope.CONNECTION);
-    /** Idle time before the first keep-alive probe, whole seconds (>= 1 s). Default: the kernel's (2 h). epoll only. */
+    /** Idle time before the first keep-alive probe, whole seconds (>= 1 s). Default: the kernel's (2 h). epoll and io_uring. */
     public static final TcpOption<Duration> TCP_KEEPIDLE = seconds("TCP_KEEPIDLE", Scope.CONNECTION, 1);
-    /** Time between keep-alive probes, whole seconds (>= 1 s). Default: the kernel's (75 s). epoll only. */
+    /** Time between keep-alive probes, whole seconds (>= 1 s). Default: the kernel's (75 s). epoll and io_uring. */
     public static final TcpOption<Duration> TCP_KEEPINTVL = seconds("TCP_KEEPINTVL", Scope.CONNECTION, 1);
-    /** Unanswered keep-alive probes before the connection is dropped (>= 1). Default: the kernel's (9). epoll only. */
+    /** Unanswered keep-alive probes before the connection is dropped (>= 1). Default: the kernel's (9). epoll and io_uring. */
     public static final TcpOption<Integer> TCP_KEEPCNT = positive("TCP_KEEPCNT", Scope.CONNECTION);
     /**
      * How long sent data may stay unacknowledged before the connection is dropped, milliseconds;
-     * zero keeps the kernel's default. epoll only.
+     * zero keeps the kernel's default. epoll and io_uring.
      */
     public static final TcpOption<Duration> TCP_USER_TIMEOUT = new TcpOption<>("TCP_USER_TIMEOUT", Duration.class,
             Scope.CONNECTION, d -> d.isNegative() || d.toMillis() > Integer.MAX_VALUE
@@ -65,15 +65,19 @@ public final class TcpOption<T> {
      * Wake the accept only once the client has sent data, waiting at most this long (whole
      * seconds; zero: off). Default off. Caveat: wrong for protocols where the server speaks
      * first (SMTP, MySQL, PostgreSQL's SSL probe excepted): such clients wait for a greeting the
-     * proxy never sees them for. epoll only.
+     * proxy never sees them for. epoll and io_uring.
      */
     public static final TcpOption<Duration> TCP_DEFER_ACCEPT = seconds("TCP_DEFER_ACCEPT", Scope.LISTENER, 0);
-    /** Accept TCP Fast Open with this pending-request queue length (0: off). Default off. epoll only. */
+    /**
+     * Accept TCP Fast Open with this pending-request queue length (0: off). Default off. Caveat:
+     * the kernel honours it only if {@code net.ipv4.tcp_fastopen} has its server bit (2) set;
+     * Debian's default, 1, enables client-side Fast Open only. epoll and io_uring.
+     */
     public static final TcpOption<Integer> TCP_FASTOPEN = new TcpOption<>("TCP_FASTOPEN", Integer.class,
             Scope.LISTENER, n -> n < 0 ? "expected: >= 0" : null);
     /**
      * One listening socket per event loop, so the kernel spreads accepts over the cores with no
-     * shared acceptor. Default off. epoll only.
+     * shared acceptor. Default off. epoll and io_uring.
      */
     public static final TcpOption<Boolean> SO_REUSEPORT = flag("SO_REUSEPORT", Scope.LISTENER);
 

@@ -1,152 +1,50 @@
 package dev.zeroproxy.epoll;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.zeroproxy.Proxy;
-import dev.zeroproxy.ProxyBuilder;
-import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
-import dev.zeroproxy.internal.ProxyServer;
-import dev.zeroproxy.testkit.LoopbackServer;
-import dev.zeroproxy.testkit.Payload;
-import io.netty.channel.Channel;
+import dev.zeroproxy.testkit.SocketOptionsSuite;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-/**
- * The typed socket options reach the kernel: each one is read back from the proxy's own
- * sockets with getsockopt (Netty's epoll channel config reads the live socket, not a cached
- * value), not merely checked to have been passed to a setter.
- */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class EpollSocketOptionsTest {
-    private static final InetSocketAddress LOOPBACK_ANY = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-    private static ProxyBuilder builder(InetSocketAddress upstream) {
-        return Proxy.builder().listen(LOOPBACK_ANY).upstream(upstream).transport(Transport.named("epoll"))
-                .eventLoops(2).drainTimeout(Duration.ZERO);
+/** The socket-option suite on epoll. */
+class EpollSocketOptionsTest extends SocketOptionsSuite {
+    @Override
+    protected Transport transport() {
+        return Transport.named("epoll");
     }
 
-    @Test
-    void connectionOptionsAreInTheKernelOnBothSides() throws Exception {
-        try (LoopbackServer echo = LoopbackServer.echo();
-                Proxy proxy = builder(echo.address())
-                        .socketOption(TcpOption.SO_KEEPALIVE, true)
-                        .socketOption(TcpOption.TCP_KEEPIDLE, Duration.ofSeconds(77))
-                        .socketOption(TcpOption.TCP_KEEPINTVL, Duration.ofSeconds(11))
-                        .socketOption(TcpOption.TCP_KEEPCNT, 4)
-                        .socketOption(TcpOption.TCP_USER_TIMEOUT, Duration.ofMillis(12_345))
-                        .socketOption(TcpOption.TCP_CORK, true)
-                        .socketOption(TcpOption.SO_RCVBUF, 96 * 1024)
-                        .socketOption(TcpOption.SO_SNDBUF, 96 * 1024)
-                        .start();
-                Socket client = new Socket()) {
-            client.connect(proxy.localAddress(), 5_000);
-            String sent = Payload.write(client.getOutputStream(), 5, 1 << 20, 16 * 1024);
-            assertEquals(sent, Payload.readExactly(client.getInputStream(), 1 << 20), "relay works with the options");
-
-            List<Channel> channels = ((ProxyServer) proxy).connectionChannels();
-            assertEquals(2, channels.size(), "client side and upstream side");
-            for (Channel channel : channels) {
-                assertEquals(true, channel.config().getOption(ChannelOption.TCP_NODELAY), channel + " TCP_NODELAY");
-                assertEquals(true, channel.config().getOption(ChannelOption.SO_KEEPALIVE), channel + " SO_KEEPALIVE");
-                assertEquals(77, channel.config().getOption(EpollChannelOption.TCP_KEEPIDLE), channel + " TCP_KEEPIDLE");
-                assertEquals(11, channel.config().getOption(EpollChannelOption.TCP_KEEPINTVL), channel + " TCP_KEEPINTVL");
-                assertEquals(4, channel.config().getOption(EpollChannelOption.TCP_KEEPCNT), channel + " TCP_KEEPCNT");
-                assertEquals(12_345, channel.config().getOption(EpollChannelOption.TCP_USER_TIMEOUT),
-                        channel + " TCP_USER_TIMEOUT");
-                assertEquals(true, channel.config().getOption(EpollChannelOption.TCP_CORK), channel + " TCP_CORK");
-                // The kernel doubles the requested size for its bookkeeping.
-                assertEquals(2 * 96 * 1024, channel.config().getOption(ChannelOption.SO_RCVBUF), channel + " SO_RCVBUF");
-                assertEquals(2 * 96 * 1024, channel.config().getOption(ChannelOption.SO_SNDBUF), channel + " SO_SNDBUF");
-            }
-            client.shutdownOutput();
-            assertEquals(-1, client.getInputStream().read());
-        }
+    @Override
+    protected ChannelOption<Integer> tcpKeepIdle() {
+        return EpollChannelOption.TCP_KEEPIDLE;
     }
 
-    @Test
-    void nagleStaysOffUnlessAskedFor() throws Exception {
-        try (LoopbackServer echo = LoopbackServer.echo();
-                Proxy proxy = builder(echo.address()).socketOption(TcpOption.TCP_NODELAY, false).start();
-                Socket client = new Socket()) {
-            client.connect(proxy.localAddress(), 5_000);
-            client.getOutputStream().write(1);
-            assertEquals(1, client.getInputStream().read());
-            for (Channel channel : ((ProxyServer) proxy).connectionChannels()) {
-                assertEquals(false, channel.config().getOption(ChannelOption.TCP_NODELAY), channel + " TCP_NODELAY");
-            }
-            client.shutdownOutput();
-            assertEquals(-1, client.getInputStream().read());
-        }
+    @Override
+    protected ChannelOption<Integer> tcpKeepIntvl() {
+        return EpollChannelOption.TCP_KEEPINTVL;
     }
 
-    @Test
-    void reusePortBindsOneListenerPerEventLoopAndSpreadsAccepts() throws Exception {
-        try (LoopbackServer echo = LoopbackServer.echo();
-                Proxy proxy = builder(echo.address())
-                        .socketOption(TcpOption.SO_REUSEPORT, true)
-                        .socketOption(TcpOption.TCP_DEFER_ACCEPT, Duration.ofSeconds(3))
-                        .start()) {
-            List<Channel> listeners = ((ProxyServer) proxy).serverChannels();
-            assertEquals(2, listeners.size(), "one listener per event loop");
-            Set<Object> loops = new HashSet<>();
-            for (Channel listener : listeners) {
-                assertEquals(proxy.localAddress(), listener.localAddress());
-                assertEquals(true, listener.config().getOption(UnixChannelOption.SO_REUSEPORT), listener + " SO_REUSEPORT");
-                int deferSeconds = listener.config().getOption(EpollChannelOption.TCP_DEFER_ACCEPT);
-                // The kernel stores a SYN-ACK retransmission count and reports it back in seconds, rounded up.
-                assertTrue(deferSeconds >= 3, listener + " TCP_DEFER_ACCEPT " + deferSeconds);
-                loops.add(listener.eventLoop());
-            }
-            assertEquals(2, loops.size(), "each listener on its own loop");
-
-            // The kernel hashes each connection to one listener; over 32 connections both get some
-            // (all on one of two has odds of 2^-31).
-            Set<Object> acceptingLoops = new HashSet<>();
-            for (int i = 0; i < 32; i++) {
-                try (Socket client = new Socket()) {
-                    client.connect(proxy.localAddress(), 5_000);
-                    client.getOutputStream().write(i); // TCP_DEFER_ACCEPT: the accept waits for data
-                    assertEquals(i, client.getInputStream().read());
-                    for (Channel channel : ((ProxyServer) proxy).connectionChannels()) {
-                        acceptingLoops.add(channel.eventLoop());
-                    }
-                    client.shutdownOutput();
-                    assertEquals(-1, client.getInputStream().read());
-                }
-            }
-            assertEquals(2, acceptingLoops.size(), "accepts spread over both loops");
-        }
+    @Override
+    protected ChannelOption<Integer> tcpKeepCnt() {
+        return EpollChannelOption.TCP_KEEPCNT;
     }
 
-    @Test
-    void optionsEpollCannotApplyOnNioAreRefusedAtStart() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> builder(LOOPBACK_ANY).transport(Transport.nio()).socketOption(TcpOption.TCP_CORK, true).build());
-        assertEquals("socketOption TCP_CORK: not supported by transport nio (expected: transport epoll)", e.getMessage());
+    @Override
+    protected ChannelOption<Integer> tcpUserTimeout() {
+        return EpollChannelOption.TCP_USER_TIMEOUT;
     }
 
-    @Test
-    void badValuesNameTheOption() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> builder(LOOPBACK_ANY).socketOption(TcpOption.TCP_KEEPIDLE, Duration.ofMillis(1500)).build());
-        assertEquals("socketOption TCP_KEEPIDLE: PT1.5S (expected: whole seconds, >= 1 s)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> builder(LOOPBACK_ANY).socketOption(TcpOption.SO_RCVBUF, 0).build());
-        assertEquals("socketOption SO_RCVBUF: 0 (expected: >= 1)", e.getMessage());
+    @Override
+    protected ChannelOption<Boolean> tcpCork() {
+        return EpollChannelOption.TCP_CORK;
+    }
+
+    @Override
+    protected ChannelOption<Boolean> soReusePort() {
+        return UnixChannelOption.SO_REUSEPORT;
+    }
+
+    @Override
+    protected ChannelOption<Integer> tcpDeferAccept() {
+        return EpollChannelOption.TCP_DEFER_ACCEPT;
     }
 }

@@ -1,6 +1,7 @@
 package dev.zeroproxy.iouring;
 
 import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -8,9 +9,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -88,6 +91,35 @@ public final class IoUringTransport extends Transport {
     @Override
     public int rank() {
         return 20;
+    }
+
+    /** Adds the Linux options to the portable ones; durations become the kernel's seconds or milliseconds. */
+    @Override
+    public NettyOption channelOption(TcpOption<?> option, Object value) {
+        if (option == TcpOption.TCP_CORK) {
+            return new NettyOption(IoUringChannelOption.TCP_CORK, value);
+        } else if (option == TcpOption.TCP_QUICKACK) {
+            return new NettyOption(IoUringChannelOption.TCP_QUICKACK, value);
+        } else if (option == TcpOption.TCP_KEEPIDLE) {
+            return new NettyOption(IoUringChannelOption.TCP_KEEPIDLE, seconds(value));
+        } else if (option == TcpOption.TCP_KEEPINTVL) {
+            return new NettyOption(IoUringChannelOption.TCP_KEEPINTVL, seconds(value));
+        } else if (option == TcpOption.TCP_KEEPCNT) {
+            return new NettyOption(IoUringChannelOption.TCP_KEEPCNT, value);
+        } else if (option == TcpOption.TCP_USER_TIMEOUT) {
+            return new NettyOption(IoUringChannelOption.TCP_USER_TIMEOUT, (int) ((Duration) value).toMillis());
+        } else if (option == TcpOption.TCP_DEFER_ACCEPT) {
+            return new NettyOption(IoUringChannelOption.TCP_DEFER_ACCEPT, seconds(value));
+        } else if (option == TcpOption.TCP_FASTOPEN) {
+            return new NettyOption(IoUringChannelOption.TCP_FASTOPEN, value);
+        } else if (option == TcpOption.SO_REUSEPORT) {
+            return new NettyOption(IoUringChannelOption.SO_REUSEPORT, value);
+        }
+        return super.channelOption(option, value);
+    }
+
+    private static int seconds(Object duration) {
+        return (int) ((Duration) duration).getSeconds();
     }
 
     @Override
