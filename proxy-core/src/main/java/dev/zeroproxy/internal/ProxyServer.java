@@ -7,6 +7,7 @@ import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import io.netty.bootstrap.AbstractBootstrap;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -47,12 +48,22 @@ public final class ProxyServer implements Proxy {
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Channel> serverChannels = new ArrayList<>();
+    /** Options of every relayed channel, client and upstream alike; built once. */
+    private final Map<ChannelOption<?>, Object> connectionOptions;
+    /** Template for the upstream connects, cloned onto each client's event loop. */
+    private final Bootstrap upstreamBootstrap;
     private InetSocketAddress localAddress;
 
     private ProxyServer(ProxyConfig config) {
         this.config = config;
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
+        this.connectionOptions = Map.copyOf(buildConnectionOptions());
+        this.upstreamBootstrap = new Bootstrap()
+                .group(group)
+                .channelFactory(config.transport().socketChannelFactory())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+        connectionOptions.forEach((option, value) -> option(upstreamBootstrap, option, value));
     }
 
     /** Binds and starts accepting; on failure nothing is left running. */
@@ -81,7 +92,7 @@ public final class ProxyServer implements Proxy {
                     .channelFactory(config.transport().serverChannelFactory())
                     .childHandler(new RelayInitializer(this));
             listenerOptions().forEach((option, value) -> option(bootstrap, option, value));
-            connectionOptions().forEach((option, value) -> childOption(bootstrap, option, value));
+            connectionOptions.forEach((option, value) -> childOption(bootstrap, option, value));
             try {
                 serverChannels.add(bootstrap.bind(address).syncUninterruptibly().channel());
             } catch (Exception e) {
@@ -111,7 +122,7 @@ public final class ProxyServer implements Proxy {
      * and half-close itself, wants no Nagle delay (unless told otherwise), and takes its
      * buffers from the pool; then the user's CONNECTION-scope options.
      */
-    private Map<ChannelOption<?>, Object> connectionOptions() {
+    private Map<ChannelOption<?>, Object> buildConnectionOptions() {
         Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
         options.put(ChannelOption.ALLOW_HALF_CLOSURE, true);
         options.put(ChannelOption.AUTO_READ, false);
@@ -133,10 +144,9 @@ public final class ProxyServer implements Proxy {
         });
     }
 
-    /** Applies {@link #connectionOptions()} to an upstream bootstrap. */
-    <B extends AbstractBootstrap<B, ?>> B applyConnectionOptions(B bootstrap) {
-        connectionOptions().forEach((option, value) -> option(bootstrap, option, value));
-        return bootstrap;
+    /** The upstream connect template; {@code clone(loop)} it per connection. */
+    Bootstrap upstreamBootstrap() {
+        return upstreamBootstrap;
     }
 
     @SuppressWarnings("unchecked")

@@ -5,7 +5,6 @@ import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -81,13 +80,11 @@ final class Relay {
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
         scheduleIdleCheck(config.idleTimeout().toNanos());
 
-        Bootstrap bootstrap = new Bootstrap()
-                .group(client.eventLoop())
-                .channelFactory(config.transport().socketChannelFactory())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+        // Same event loop as the client: the pair shares one thread and needs no locks.
+        ChannelFuture connect = server.upstreamBootstrap().clone(client.eventLoop())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CountingRecvByteBufAllocator(fromUpstream))
-                .handler(fromUpstream);
-        ChannelFuture connect = server.applyConnectionOptions(bootstrap).connect(info.upstream());
+                .handler(fromUpstream)
+                .connect(info.upstream());
         upstream = connect.channel();
         server.channelOpened(upstream);
         config.transport().prepareChannel(upstream);

@@ -36,7 +36,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,12 +80,7 @@ public abstract class RelaySuite {
 
     @BeforeEach
     void requireTransport() {
-        Transport t = transport();
-        String why = t.isAvailable() ? null : t.name() + " unavailable: " + t.unavailabilityCause();
-        if (why != null && Boolean.getBoolean("zeroproxy.requireAllTransports")) {
-            throw new AssertionError(why);
-        }
-        Assumptions.assumeTrue(why == null, () -> why);
+        TransportAssumptions.assumeAvailable(transport());
     }
 
     @AfterEach

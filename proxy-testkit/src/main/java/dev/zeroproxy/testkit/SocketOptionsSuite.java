@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,12 +63,7 @@ public abstract class SocketOptionsSuite {
 
     @BeforeEach
     void requireTransport() {
-        Transport t = transport();
-        String why = t.isAvailable() ? null : t.name() + " unavailable: " + t.unavailabilityCause();
-        if (why != null && Boolean.getBoolean("zeroproxy.requireAllTransports")) {
-            throw new AssertionError(why);
-        }
-        Assumptions.assumeTrue(why == null, () -> why);
+        TransportAssumptions.assumeAvailable(transport());
     }
 
     private ProxyBuilder builder(InetSocketAddress upstream) {
