@@ -32,6 +32,16 @@ public final class ProxyBuilder {
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
     /** Default for {@link #spliceThreshold(long)}: see docs/transports.md for the measurement behind it. */
     public static final long DEFAULT_SPLICE_THRESHOLD = 256 * 1024;
+    /**
+     * Default for {@link #splicePipeSize(int)}: 1 MiB, the most Linux gives a process without
+     * CAP_SYS_RESOURCE by default ({@code /proc/sys/fs/pipe-max-size}); docs/benchmarks.md has
+     * the measurement behind it.
+     */
+    public static final int DEFAULT_SPLICE_PIPE_SIZE = 1024 * 1024;
+    /** Smallest {@link #splicePipeSize(int)}: one page, the kernel's own minimum. */
+    public static final int MIN_SPLICE_PIPE_SIZE = 4096;
+    /** Largest {@link #splicePipeSize(int)}. */
+    public static final int MAX_SPLICE_PIPE_SIZE = 1 << 30;
     /** Default low write-buffer water mark, in bytes. */
     public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
     /** Default high write-buffer water mark, in bytes. */
@@ -49,6 +59,7 @@ public final class ProxyBuilder {
     int writeBufferHighWaterMark = DEFAULT_HIGH_WATER_MARK;
     ProxyListener listener = ProxyListener.NOOP;
     long spliceThreshold = DEFAULT_SPLICE_THRESHOLD;
+    int splicePipeSize = DEFAULT_SPLICE_PIPE_SIZE;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
@@ -131,6 +142,20 @@ public final class ProxyBuilder {
     }
 
     /**
+     * With {@link Forwarding#SPLICE} or {@link Forwarding#AUTO}: the capacity asked for each
+     * direction's splice pipe, in bytes; default 1 MiB. It bounds what one splice pass moves, so
+     * a larger pipe means fewer system calls and event-loop turns per MiB; it also bounds the
+     * kernel memory a spliced direction can hold. The kernel rounds it up to a power-of-two
+     * number of pages. Where the kernel refuses the size (above {@code /proc/sys/fs/pipe-max-size}
+     * without CAP_SYS_RESOURCE, or past {@code pipe-user-pages-soft}), the pipe keeps the system
+     * default of 64 KiB and the proxy logs one warning.
+     */
+    public ProxyBuilder splicePipeSize(int bytes) {
+        this.splicePipeSize = bytes;
+        return this;
+    }
+
+    /**
      * Sets a TCP socket option (see {@link TcpOption} for each one's scope, default and caveat).
      * Setting an option again replaces its value.
      */
@@ -167,6 +192,9 @@ public final class ProxyBuilder {
                 "writeBufferWaterMark.high: " + writeBufferHighWaterMark + " (expected: >= low, "
                         + writeBufferLowWaterMark + ")");
         check(spliceThreshold >= 0, "spliceThreshold: " + spliceThreshold + " (expected: >= 0)");
+        check(splicePipeSize >= MIN_SPLICE_PIPE_SIZE && splicePipeSize <= MAX_SPLICE_PIPE_SIZE,
+                "splicePipeSize: " + splicePipeSize + " (expected: " + MIN_SPLICE_PIPE_SIZE + ".."
+                        + MAX_SPLICE_PIPE_SIZE + " bytes)");
         Transport chosen = transport != null ? transport : Transport.best(forwarding);
         if (!chosen.isAvailable()) {
             Throwable cause = chosen.unavailabilityCause();

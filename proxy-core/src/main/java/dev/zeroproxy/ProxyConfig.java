@@ -26,6 +26,7 @@ public final class ProxyConfig {
     private final int writeBufferHighWaterMark;
     private final ProxyListener listener;
     private final long spliceThreshold;
+    private final int splicePipeSize;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport) {
@@ -41,6 +42,7 @@ public final class ProxyConfig {
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.listener = b.listener;
         this.spliceThreshold = b.spliceThreshold;
+        this.splicePipeSize = b.splicePipeSize;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -104,6 +106,11 @@ public final class ProxyConfig {
         return spliceThreshold;
     }
 
+    /** With {@link Forwarding#SPLICE} or {@link Forwarding#AUTO}, the capacity asked for each direction's pipe. */
+    public int splicePipeSize() {
+        return splicePipeSize;
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -127,6 +134,7 @@ public final class ProxyConfig {
                 .eventLoops(eventLoops)
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .spliceThreshold(spliceThreshold)
+                .splicePipeSize(splicePipeSize)
                 .listener(listener);
         builder.socketOptions.putAll(socketOptions);
         return builder;
@@ -137,6 +145,8 @@ public final class ProxyConfig {
         return "ProxyConfig{listen=" + listen + ", upstream=" + upstream + ", forwarding=" + forwarding
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
-                 + ", spliceThreshold=" + spliceThreshold + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/" + writeBufferHighWaterMark + "}";
+                + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize
+                + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
+                + writeBufferHighWaterMark + "}";
     }
 }

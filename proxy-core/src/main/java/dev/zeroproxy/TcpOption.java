@@ -12,13 +12,14 @@ import java.util.function.Function;
  * options on every relayed socket, the accepted client side and the upstream side alike. Set
  * them with {@link ProxyBuilder#socketOption(TcpOption, Object)}; an option the chosen transport
  * cannot apply fails {@link ProxyBuilder#start()} with the transports that can. Unset options
- * keep the operating system's default, except {@link #TCP_NODELAY}, which the proxy turns on.
+ * keep the operating system's default, except {@link #TCP_NODELAY}, which the proxy turns on, and
+ * {@link #SO_REUSEPORT}, on where the transport has it.
  *
  * <pre>{@code
  * Proxy.builder()
  *     .socketOption(TcpOption.SO_KEEPALIVE, true)
  *     .socketOption(TcpOption.TCP_KEEPIDLE, Duration.ofMinutes(5))
- *     .socketOption(TcpOption.SO_REUSEPORT, true)       // epoll: one listening socket per event loop
+ *     .socketOption(TcpOption.SO_REUSEPORT, false)      // keep the port exclusive (default on: epoll, io_uring)
  * }</pre>
  *
  * @param <T> the value type
@@ -76,8 +77,14 @@ public final class TcpOption<T> {
     public static final TcpOption<Integer> TCP_FASTOPEN = new TcpOption<>("TCP_FASTOPEN", Integer.class,
             Scope.LISTENER, n -> n < 0 ? "expected: >= 0" : null);
     /**
-     * One listening socket per event loop, so the kernel spreads accepts over the cores with no
-     * shared acceptor. Default off. epoll and io_uring.
+     * One listening socket per event loop, each accepting onto its own loop, so the kernel
+     * spreads accepts over the cores and no loop hands a connection to another. Default: on
+     * wherever the transport has it (epoll and io_uring; HAProxy does the same), which more than
+     * paid for itself in CPU per new connection (docs/benchmarks.md). Caveat: while the proxy
+     * listens with it, another socket of the same user that also sets SO_REUSEPORT can bind the
+     * same address and take a share of the connections, where without it that bind fails with
+     * "address in use". Set {@code false} to keep the port exclusive (one listener, accepted
+     * connections handed round the loops).
      */
     public static final TcpOption<Boolean> SO_REUSEPORT = flag("SO_REUSEPORT", Scope.LISTENER);
 

@@ -68,9 +68,11 @@ public abstract class Transport {
     public abstract ChannelFactory<? extends Channel> socketChannelFactory();
 
     /**
-     * SPI: called on its event loop for every relayed channel, client side and upstream side,
-     * before the relay reads from it. The default does nothing; a transport uses it to work
-     * around what its channels need.
+     * SPI: called for every relayed channel, client side and upstream side, right after it is
+     * created and before it is registered with its event loop, so that whatever it sets up goes
+     * into the registration. It runs on the thread that creates the channel (an event loop) and
+     * must not start I/O. The default does nothing; a transport uses it to work around what its
+     * channels need.
      */
     public void prepareChannel(Channel channel) {
     }
@@ -120,9 +122,11 @@ public abstract class Transport {
          * behind whatever was written to {@code sink} before. Reads of {@code source} must be
          * off when this is called; the caller turns them on afterwards.
          *
+         * @param pipeSize the capacity to ask for the pipe into {@code sink}; a transport that
+         *     cannot size pipes, or is refused, uses the system default and says so in its log
          * @return completes only if splicing fails (for example when a channel closes)
          */
-        ChannelFuture start(Channel source, Channel sink);
+        ChannelFuture start(Channel source, Channel sink, int pipeSize);
 
         /**
          * After {@code source}'s end of stream, reads one buffer of what is still queued in its

@@ -21,16 +21,12 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
     interface ReadCounter {
         void bytesRead(int bytes);
 
-        /** Whether the channel's reads are splices now, rather than reads into buffers. */
-        boolean splicing();
+        /**
+         * The bytes one splice pass may move (the pipe's capacity) while the channel's reads are
+         * splices; 0 while they are reads into buffers.
+         */
+        int splicePassBytes();
     }
-
-    /**
-     * Bytes one splice pass may move: a default pipe's capacity. The adaptive guess starts at
-     * 2 KiB and grows only with full reads, so a short transfer would be spliced 2 KiB at a time
-     * and, when its FIN comes with the data, mostly left to the end-of-stream drain.
-     */
-    static final int SPLICE_PASS_BYTES = 64 * 1024;
 
     private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
     private final ReadCounter counter;
@@ -68,8 +64,12 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
 
         @Override
         public int guess() {
-            // Splice sizes each pass by guess(); no buffer is allocated from it then.
-            return counter.splicing() ? SPLICE_PASS_BYTES : delegate.guess();
+            // Splice sizes each pass by guess(); no buffer is allocated from it then. The adaptive
+            // guess starts at 2 KiB and grows only with full reads, so a short transfer would be
+            // spliced 2 KiB at a time and, when its FIN comes with the data, mostly left to the
+            // end-of-stream drain: a pass takes what the pipe can hold instead.
+            int splicePass = counter.splicePassBytes();
+            return splicePass > 0 ? splicePass : delegate.guess();
         }
 
         @Override

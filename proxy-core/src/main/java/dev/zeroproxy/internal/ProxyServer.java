@@ -11,12 +11,14 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -59,11 +61,22 @@ public final class ProxyServer implements Proxy {
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
+        ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport());
         this.upstreamBootstrap = new Bootstrap()
                 .group(group)
-                .channelFactory(config.transport().socketChannelFactory())
+                .channelFactory(upstreamChannels)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         connectionOptions.forEach((option, value) -> option(upstreamBootstrap, option, value));
+    }
+
+    /** The transport's upstream channels, each prepared before Netty registers it. */
+    private static ChannelFactory<Channel> preparedChannels(Transport transport) {
+        ChannelFactory<? extends Channel> channels = transport.socketChannelFactory();
+        return () -> {
+            Channel channel = channels.newChannel();
+            transport.prepareChannel(channel);
+            return channel;
+        };
     }
 
     /** Binds and starts accepting; on failure nothing is left running. */
@@ -80,8 +93,10 @@ public final class ProxyServer implements Proxy {
 
     private void bind() {
         // SO_REUSEPORT: one listening socket per event loop, each accepting onto its own loop,
-        // so the kernel spreads accepts over the cores and no loop hands connections to another.
-        boolean reusePort = config.socketOption(TcpOption.SO_REUSEPORT).orElse(false);
+        // so the kernel spreads accepts over the cores and no loop hands connections to another
+        // (a hand-off costs an eventfd write and a second thread woken per connection; see
+        // docs/benchmarks.md for what that came to).
+        boolean reusePort = reusePort();
         int listeners = reusePort ? config.eventLoops() : 1;
         Iterator<EventExecutor> loops = group.iterator();
         InetSocketAddress address = config.listen();
@@ -90,6 +105,7 @@ public final class ProxyServer implements Proxy {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, acceptor)
                     .channelFactory(config.transport().serverChannelFactory())
+                    .handler(new AcceptedChannelPreparer(config.transport()))
                     .childHandler(new RelayInitializer(this));
             listenerOptions().forEach((option, value) -> option(bootstrap, option, value));
             connectionOptions.forEach((option, value) -> childOption(bootstrap, option, value));
@@ -109,10 +125,23 @@ public final class ProxyServer implements Proxy {
                 listeners > 1 ? ", " + listeners + " SO_REUSEPORT listeners" : "");
     }
 
-    /** Options of the listening socket(s): the user's LISTENER-scope ones. */
+    /**
+     * Whether to bind one SO_REUSEPORT listener per event loop: as set, or by default wherever
+     * the transport can (see {@link TcpOption#SO_REUSEPORT}).
+     */
+    private boolean reusePort() {
+        return config.socketOption(TcpOption.SO_REUSEPORT)
+                .orElse(config.transport().channelOption(TcpOption.SO_REUSEPORT, true) != null);
+    }
+
+    /** Options of the listening socket(s): SO_REUSEPORT as decided, then the user's LISTENER-scope ones. */
     private Map<ChannelOption<?>, Object> listenerOptions() {
         Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
         options.put(ChannelOption.SO_REUSEADDR, true);
+        if (reusePort()) {
+            Transport.NettyOption reusePort = config.transport().channelOption(TcpOption.SO_REUSEPORT, true);
+            options.put(reusePort.option(), reusePort.value());
+        }
         addUserOptions(options, TcpOption.Scope.LISTENER);
         return options;
     }
@@ -126,7 +155,11 @@ public final class ProxyServer implements Proxy {
         Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
         options.put(ChannelOption.ALLOW_HALF_CLOSURE, true);
         options.put(ChannelOption.AUTO_READ, false);
-        options.put(ChannelOption.TCP_NODELAY, true);
+        if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
+            // Netty's socket channels turn Nagle off themselves where they can; setting it again
+            // would cost two setsockopt calls per connection.
+            options.put(ChannelOption.TCP_NODELAY, true);
+        }
         options.put(ChannelOption.ALLOCATOR, allocator);
         options.put(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()));

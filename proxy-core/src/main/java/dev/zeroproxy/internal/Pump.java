@@ -10,6 +10,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -44,6 +45,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private final Transport.Splicer splicer;
     /** Bytes to copy before switching to splice: 0 for SPLICE, the threshold for AUTO. */
     private final long copyBeforeSplice;
+    private final int splicePipeSize;
     private boolean splicing;
     /**
      * What the source delivered before the upstream was connected. Reads are off until then, but
@@ -57,6 +59,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private Channel source;
     private Channel sink;
     private boolean flushPending;
+    /** Half-closure is off on the source: its end of stream closes it. See sourceOutputShut(). */
+    private boolean closeAtEndOfStream;
     private boolean sourceEnded;
     private boolean finished;
     private long bytesRead;
@@ -70,6 +74,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         Forwarding mode = config.forwarding();
         this.splicer = mode == Forwarding.COPY ? null : config.transport().splicer();
         this.copyBeforeSplice = mode == Forwarding.AUTO ? config.spliceThreshold() : 0;
+        this.splicePipeSize = config.splicePipeSize();
     }
 
     /** Joins the two channels once the upstream is connected, and starts reading the source. */
@@ -102,7 +107,12 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      */
     private void startSplicing() {
         splicing = true;
-        splicer.start(source, sink).addListener(spliced -> {
+        if (closeAtEndOfStream) {
+            // The end-of-stream drain needs the input-shutdown event: see sourceOutputShut().
+            closeAtEndOfStream = false;
+            source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        }
+        splicer.start(source, sink, splicePipeSize).addListener(spliced -> {
             // A channel closing fails the splice too; closes are the relay's business
             // (channelInactive). Any other failure is a real I/O error.
             if (!spliced.isSuccess() && !(spliced.cause() instanceof ClosedChannelException)) {
@@ -112,8 +122,9 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     }
 
     @Override
-    public boolean splicing() {
-        return splicing;
+    public int splicePassBytes() {
+        // One pass fills the pipe at most; asking for more would only cost a failing splice call.
+        return splicing ? splicePipeSize : 0;
     }
 
     boolean isStarted() {
@@ -337,11 +348,29 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         }
         ((DuplexChannel) sink).shutdownOutput().addListener(shut -> {
             if (shut.isSuccess()) {
+                relay.pumpFrom(sink).sourceOutputShut();
                 finish();
             } else {
                 relay.abort(shut.cause(), sink);
             }
         });
+    }
+
+    /**
+     * The reverse direction shut our source's output. When the source's input ends now, the
+     * socket is closed both ways at the TCP level and the {@code shutdown(SHUT_RD)} Netty would
+     * make fails with ENOTCONN, which Netty turns into an exception, stack trace and all, for
+     * every connection that closes this way. So while this pump copies, the end of stream closes
+     * the channel instead (half-closure off), and {@link Relay#channelInactive} ends this
+     * direction exactly as the input-shutdown event would: everything read before the EOF has
+     * already been forwarded. A splice cannot do without the event (its end-of-stream drain
+     * reads what splice left in the socket), so {@link #startSplicing} turns half-closure back on.
+     */
+    void sourceOutputShut() {
+        if (source != null && !splicing && !sourceEnded && source.isActive()) {
+            closeAtEndOfStream = true;
+            source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        }
     }
 
     /** Marks this direction done; when both are, the relay closes. */

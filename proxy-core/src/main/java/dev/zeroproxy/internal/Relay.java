@@ -74,7 +74,6 @@ final class Relay {
     /** Installs the client side and connects the upstream. Called once the client channel is registered. */
     void open() {
         server.channelOpened(client);
-        config.transport().prepareChannel(client);
         client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
         client.pipeline().addLast("pump", fromClient);
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
@@ -87,7 +86,6 @@ final class Relay {
                 .connect(info.upstream());
         upstream = connect.channel();
         server.channelOpened(upstream);
-        config.transport().prepareChannel(upstream);
         connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
     }
 
@@ -115,7 +113,7 @@ final class Relay {
     }
 
     /** The pump whose source is {@code channel}. */
-    private Pump pumpFrom(Channel channel) {
+    Pump pumpFrom(Channel channel) {
         return channel == client ? fromClient : fromUpstream;
     }
 

@@ -43,7 +43,10 @@ final class EpollSetKeeper {
         }
     }
 
-    /** Adds EPOLLERR to {@code channel}'s interest set. Call on the channel's event loop. */
+    /**
+     * Adds EPOLLERR to {@code channel}'s interest set. Call before the channel is registered (the
+     * flag then goes into the registration, at no cost), or on its event loop.
+     */
     static void keepInEpollSet(Channel channel) {
         if (SET_FLAG == null || !SET_FLAG.getDeclaringClass().isInstance(channel)) {
             return;

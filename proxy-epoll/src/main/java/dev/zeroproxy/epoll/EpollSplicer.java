@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * Kernel splice between two epoll channels, made byte-exact at end of stream.
  *
  * <p>The moving part is Netty's {@code spliceTo} (socket to a per-target pipe to socket, its
- * writes queued in the target's outbound buffer in order with ordinary writes). Its flaw: on
+ * writes queued in the target's outbound buffer in order with ordinary writes), with the pipe
+ * sized by {@link SplicePipes} rather than left at the system default. Its flaw: on
  * RDHUP it does one splice pass and shuts the input down while bytes may still sit in the
  * socket's receive queue. {@code shutdown(SHUT_RD)} does not discard that queue, so
  * {@link #drainAfterEndOfStream} reads it out through the descriptor; TCP delivers the FIN after
@@ -26,8 +27,10 @@ final class EpollSplicer implements Transport.Splicer {
 
     @Override
     @SuppressWarnings("deprecation") // spliceTo is deprecated in Netty 4.2; it stays behind this class.
-    public ChannelFuture start(Channel source, Channel sink) {
-        return ((AbstractEpollStreamChannel) source).spliceTo((AbstractEpollStreamChannel) sink, Integer.MAX_VALUE);
+    public ChannelFuture start(Channel source, Channel sink, int pipeSize) {
+        AbstractEpollStreamChannel target = (AbstractEpollStreamChannel) sink;
+        SplicePipes.install(target, pipeSize);
+        return ((AbstractEpollStreamChannel) source).spliceTo(target, Integer.MAX_VALUE);
     }
 
     @Override

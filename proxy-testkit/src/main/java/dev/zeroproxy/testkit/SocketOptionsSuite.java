@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
@@ -161,6 +162,33 @@ public abstract class SocketOptionsSuite {
                 }
             }
             assertEquals(2, acceptingLoops.size(), "accepts spread over both loops");
+        }
+    }
+
+    @Test
+    void reusePortIsOnByDefaultAndCanBeTurnedOff() throws Exception {
+        try (LoopbackServer echo = LoopbackServer.echo();
+                Proxy byDefault = builder(echo.address()).start();
+                Proxy turnedOff = builder(echo.address()).socketOption(TcpOption.SO_REUSEPORT, false).start()) {
+            List<Channel> listeners = ((ProxyServer) byDefault).serverChannels();
+            assertEquals(2, listeners.size(), "by default, one listener per event loop");
+            for (Channel listener : listeners) {
+                assertEquals(true, listener.config().getOption(soReusePort()), listener + " SO_REUSEPORT");
+            }
+            List<Channel> single = ((ProxyServer) turnedOff).serverChannels();
+            assertEquals(1, single.size(), "SO_REUSEPORT false: one listener for all loops");
+            assertEquals(false, single.get(0).config().getOption(soReusePort()), single.get(0) + " SO_REUSEPORT");
+            // Without SO_REUSEPORT on the first socket, the port is exclusive: nobody can join it.
+            assertThrows(ProxyBindException.class,
+                    () -> builder(echo.address()).listen(turnedOff.localAddress()).start().close());
+            for (Proxy proxy : List.of(byDefault, turnedOff)) {
+                try (Socket client = new Socket()) {
+                    client.connect(proxy.localAddress(), 5_000);
+                    String sent = Payload.write(client.getOutputStream(), 9, 64 * 1024, 8192);
+                    client.shutdownOutput();
+                    assertEquals(sent, Payload.readToEof(client.getInputStream(), 8192).sha256(), proxy + " relays");
+                }
+            }
         }
     }
 

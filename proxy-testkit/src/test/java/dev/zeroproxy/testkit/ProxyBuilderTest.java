@@ -82,6 +82,15 @@ class ProxyBuilderTest {
     }
 
     @Test
+    void spliceSizesMustBeInRange() {
+        assertRejected(b -> b.spliceThreshold(-1), "spliceThreshold: -1 (expected: >= 0)");
+        assertRejected(b -> b.splicePipeSize(4095), "splicePipeSize: 4095 (expected: 4096..1073741824 bytes)");
+        assertRejected(b -> b.splicePipeSize((1 << 30) + 1),
+                "splicePipeSize: 1073741825 (expected: 4096..1073741824 bytes)");
+        assertEquals(4096, valid().splicePipeSize(4096).build().splicePipeSize());
+    }
+
+    @Test
     void nioCannotSpliceAndSaysWhichTransportCan() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> valid().forwarding(Forwarding.SPLICE).build());
@@ -103,6 +112,8 @@ class ProxyBuilderTest {
         assertEquals(ProxyBuilder.DEFAULT_IDLE_TIMEOUT, config.idleTimeout());
         assertEquals(ProxyBuilder.DEFAULT_DRAIN_TIMEOUT, config.drainTimeout());
         assertEquals(Forwarding.COPY, config.forwarding());
+        assertEquals(ProxyBuilder.DEFAULT_SPLICE_THRESHOLD, config.spliceThreshold());
+        assertEquals(ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE, config.splicePipeSize());
         assertEquals(Transport.best(Forwarding.COPY), config.transport());
         assertEquals(config.toString(), config.toBuilder().build().toString());
     }

@@ -44,7 +44,9 @@ public final class ForwardCommand implements Callable<Integer> {
             "connectTimeout", "--connect-timeout",
             "idleTimeout", "--idle-timeout",
             "drainTimeout", "--drain-timeout",
-            "eventLoops", "--event-loops");
+            "eventLoops", "--event-loops",
+            "spliceThreshold", "--splice-threshold",
+            "splicePipeSize", "--splice-pipe-size");
 
     @Spec
     private CommandSpec spec;
@@ -82,6 +84,16 @@ public final class ForwardCommand implements Callable<Integer> {
             description = "Event loop threads (default: the number of processors).")
     private Integer eventLoops;
 
+    @Option(names = "--splice-threshold", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "With --mode auto: bytes a direction copies before it splices, e.g. 256k; 0 splices"
+                    + " at once (default: ${DEFAULT-VALUE}).")
+    private long spliceThreshold;
+
+    @Option(names = "--splice-pipe-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "With --mode splice or auto: capacity of each direction's pipe, 4k..1g; above"
+                    + " /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE (default: ${DEFAULT-VALUE}).")
+    private long splicePipeSize;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -109,6 +121,11 @@ public final class ForwardCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+        if (splicePipeSize > ProxyBuilder.MAX_SPLICE_PIPE_SIZE) {
+            // The builder takes an int; past that, refuse here in the builder's words.
+            throw usage("--splice-pipe-size: " + splicePipeSize + " (expected: " + ProxyBuilder.MIN_SPLICE_PIPE_SIZE
+                    + ".." + ProxyBuilder.MAX_SPLICE_PIPE_SIZE + " bytes)");
+        }
         ForwarderListener listener = new ForwarderListener();
         ProxyBuilder builder = Proxy.builder()
                 .listen(listen)
@@ -118,6 +135,8 @@ public final class ForwardCommand implements Callable<Integer> {
                 .connectTimeout(connectTimeout)
                 .idleTimeout(idleTimeout)
                 .drainTimeout(drainTimeout)
+                .spliceThreshold(spliceThreshold)
+                .splicePipeSize((int) splicePipeSize)
                 .listener(listener);
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);

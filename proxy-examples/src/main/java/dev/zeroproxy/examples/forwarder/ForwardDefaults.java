@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The defaults of {@code zeroproxy forward}'s timeouts, read from {@link ProxyBuilder}'s
+ * The defaults of {@code zeroproxy forward}'s timeouts and splice sizes, read from {@link ProxyBuilder}'s
  * constants so that the command line and the library can never disagree about them.
  * Stateless and thread-safe.
  */
@@ -25,6 +25,8 @@ public final class ForwardDefaults implements IDefaultValueProvider {
             case "--idle-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_IDLE_TIMEOUT);
             case "--drain-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_DRAIN_TIMEOUT);
             case "--transport" -> TransportSelection.AUTO;
+            case "--splice-threshold" -> ByteSizeConverter.format(ProxyBuilder.DEFAULT_SPLICE_THRESHOLD);
+            case "--splice-pipe-size" -> ByteSizeConverter.format(ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE);
             default -> null;
         };
     }

@@ -108,6 +108,14 @@ class ForwardCommandTest {
         run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
                 "--event-loops", "0");
         assertOneLineUsageError(run, "--event-loops: 0 (expected: 1..4096)");
+
+        run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--splice-pipe-size", "1k");
+        assertOneLineUsageError(run, "--splice-pipe-size: 1024 (expected: 4096..1073741824 bytes)");
+
+        run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--splice-pipe-size", "2g");
+        assertOneLineUsageError(run, "--splice-pipe-size: 2147483648 (expected: 4096..1073741824 bytes)");
     }
 
     @Test
@@ -188,7 +196,7 @@ class ForwardCommandTest {
                 return 0;
             }, "forward", "--listen", "127.0.0.1:0", "--upstream", HostPortConverter.format(upstream.address()),
                     "--transport", "nio", "--connect-timeout", "2s", "--idle-timeout", "0", "--drain-timeout", "1s",
-                    "--event-loops", "1");
+                    "--event-loops", "1", "--splice-threshold", "64k", "--splice-pipe-size", "256k");
 
             assertEquals(0, run.exitCode(), run.err());
             assertEquals("", run.err());
@@ -198,6 +206,8 @@ class ForwardCommandTest {
         assertEquals("nio", proxy.config().transport().name());
         assertEquals(Forwarding.COPY, proxy.config().forwarding(), "no --mode on nio falls back to copy");
         assertEquals(Duration.ofSeconds(2), proxy.config().connectTimeout());
+        assertEquals(64 * 1024, proxy.config().spliceThreshold());
+        assertEquals(256 * 1024, proxy.config().splicePipeSize());
         assertEquals(Duration.ZERO, proxy.config().idleTimeout());
         assertEquals(Duration.ofSeconds(1), proxy.config().drainTimeout());
         assertEquals(1, proxy.config().eventLoops());

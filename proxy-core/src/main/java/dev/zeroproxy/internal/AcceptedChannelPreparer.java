@@ -1,0 +1,32 @@
+package dev.zeroproxy.internal;
+
+import dev.zeroproxy.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * On a listening channel: hands every accepted channel to {@link Transport#prepareChannel}
+ * before it is registered with its event loop.
+ *
+ * <p>Why here: the listener's pipeline sees each accepted channel before Netty's acceptor
+ * registers it, so what the transport sets up (epoll's interest set) goes into the
+ * registration itself instead of costing one more system call right after it.
+ */
+@ChannelHandler.Sharable
+final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
+    private final Transport transport;
+
+    AcceptedChannelPreparer(Transport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Channel) {
+            transport.prepareChannel((Channel) msg);
+        }
+        ctx.fireChannelRead(msg);
+    }
+}
