@@ -142,7 +142,7 @@ def tree_cpu(root_pid):
 METRICS = [  # (key, column header)
     ("tp1_up", "tput 1s c->s Gbit/s"), ("tp1_down", "tput 1s s->c Gbit/s"),
     ("tp4_up", "tput 4s c->s Gbit/s"), ("tp4_down", "tput 4s s->c Gbit/s"),
-    ("bulk_gbps", "bulk 1s Gbit/s"), ("cpu_s_per_gb", "CPU s/GB"),
+    ("bulk_gbps", "bulk 1s Gbit/s"), ("cpu_s_per_gb", "CPU s/GB"), ("machine_cpu_s_per_gb", "machine CPU s/GB"),
     ("lat_p50_us", "p50 us"), ("lat_p99_us", "p99 us"), ("cpu_us_per_rtt", "CPU us/RTT"),
     ("conn_per_s", "conn/s"), ("cpu_us_per_conn", "CPU us/conn"),
 ]

@@ -79,8 +79,8 @@ public final class TcpOption<T> {
     /**
      * One listening socket per event loop, each accepting onto its own loop, so the kernel
      * spreads accepts over the cores and no loop hands a connection to another. Default: on
-     * wherever the transport has it (epoll and io_uring; HAProxy does the same), which more than
-     * paid for itself in CPU per new connection (docs/benchmarks.md). Caveat: while the proxy
+     * wherever the transport has it (epoll and io_uring; HAProxy does the same): it saves a
+     * hand-off between threads per new connection (docs/benchmarks.md). Caveat: while the proxy
      * listens with it, another socket of the same user that also sets SO_REUSEPORT can bind the
      * same address and take a share of the connections, where without it that bind fails with
      * "address in use". Set {@code false} to keep the port exclusive (one listener, accepted

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Netty creates the pipe into a splice target lazily, at the system default of 64 KiB,
  * and moves at most one pipeful per event-loop turn: a splice in, a splice out and an
  * {@code epoll_wait} for every 64 KiB. A 1 MiB pipe moves sixteen times as much per turn, which
- * more than halved the proxy's CPU per GB spliced here (docs/benchmarks.md). Netty has no API
+ * more than halved the proxy process's CPU per GB spliced here (docs/benchmarks.md). Netty has no API
  * for the size, so the pipe is created here, sized with {@code fcntl(F_SETPIPE_SZ)}, and put in
  * the channel's private pipe fields by reflection before the first splice; from then on Netty
  * uses it and closes it with the channel, as it would its own. The version is pinned, and the
