@@ -145,10 +145,13 @@ public final class ProxyBuilder {
      * With {@link Forwarding#SPLICE} or {@link Forwarding#AUTO}: the capacity asked for each
      * direction's splice pipe, in bytes; default 1 MiB. It bounds what one splice pass moves, so
      * a larger pipe means fewer system calls and event-loop turns per MiB; it also bounds the
-     * kernel memory a spliced direction can hold. The kernel rounds it up to a power-of-two
-     * number of pages. Where the kernel refuses the size (above {@code /proc/sys/fs/pipe-max-size}
-     * without CAP_SYS_RESOURCE, or past {@code pipe-user-pages-soft}), the pipe keeps the system
-     * default of 64 KiB and the proxy logs one warning.
+     * kernel memory a spliced direction can hold. The kernel rounds it up to a power of two.
+     * Where the kernel refuses the size (above {@code /proc/sys/fs/pipe-max-size} without
+     * CAP_SYS_RESOURCE), the pipe keeps the kernel's default (64 KiB) and the proxy logs one
+     * warning. Linux also limits a user's pipes in all ({@code /proc/sys/fs/pipe-user-pages-soft},
+     * 64 MiB by default, past which every new pipe of that user shrinks to 8 KiB): unless the
+     * process is exempt, enlarged pipes are kept within half of it, and splices past that use
+     * 64 KiB pipes until some close.
      */
     public ProxyBuilder splicePipeSize(int bytes) {
         this.splicePipeSize = bytes;

@@ -12,8 +12,9 @@ import java.util.function.Function;
  * options on every relayed socket, the accepted client side and the upstream side alike. Set
  * them with {@link ProxyBuilder#socketOption(TcpOption, Object)}; an option the chosen transport
  * cannot apply fails {@link ProxyBuilder#start()} with the transports that can. Unset options
- * keep the operating system's default, except {@link #TCP_NODELAY}, which the proxy turns on, and
- * {@link #SO_REUSEPORT}, on where the transport has it.
+ * keep the operating system's default, except {@link #TCP_NODELAY}, on (Netty's default, kept by
+ * the proxy), and {@link #SO_REUSEPORT}, on where the transport has it and there are several
+ * event loops.
  *
  * <pre>{@code
  * Proxy.builder()
@@ -79,7 +80,8 @@ public final class TcpOption<T> {
     /**
      * One listening socket per event loop, each accepting onto its own loop, so the kernel
      * spreads accepts over the cores and no loop hands a connection to another. Default: on
-     * wherever the transport has it (epoll and io_uring; HAProxy does the same): it saves a
+     * wherever the transport has it (epoll and io_uring; HAProxy does the same) and the proxy
+     * has more than one event loop: it saves a
      * hand-off between threads per new connection (docs/benchmarks.md). Caveat: while the proxy
      * listens with it, another socket of the same user that also sets SO_REUSEPORT can bind the
      * same address and take a share of the connections, where without it that bind fails with

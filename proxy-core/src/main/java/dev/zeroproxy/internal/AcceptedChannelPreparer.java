@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * On a listening channel: hands every accepted channel to {@link Transport#prepareChannel}
@@ -16,6 +18,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  */
 @ChannelHandler.Sharable
 final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
+    private static final Logger LOGGER = LoggerFactory.getLogger(AcceptedChannelPreparer.class);
     private final Transport transport;
 
     AcceptedChannelPreparer(Transport transport) {
@@ -25,7 +28,16 @@ final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Channel) {
-            transport.prepareChannel((Channel) msg);
+            Channel accepted = (Channel) msg;
+            try {
+                transport.prepareChannel(accepted);
+            } catch (RuntimeException e) {
+                // Netty's acceptor never sees this channel, so nobody else would close its socket.
+                LOGGER.warn("Transport {} could not prepare accepted channel {}; closing it", transport.name(),
+                        accepted, e);
+                accepted.unsafe().closeForcibly();
+                return;
+            }
         }
         ctx.fireChannelRead(msg);
     }

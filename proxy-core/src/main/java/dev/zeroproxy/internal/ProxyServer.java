@@ -74,7 +74,13 @@ public final class ProxyServer implements Proxy {
         ChannelFactory<? extends Channel> channels = transport.socketChannelFactory();
         return () -> {
             Channel channel = channels.newChannel();
-            transport.prepareChannel(channel);
+            try {
+                transport.prepareChannel(channel);
+            } catch (RuntimeException e) {
+                // The Bootstrap never gets this channel, so it could not close its socket.
+                channel.unsafe().closeForcibly();
+                throw e;
+            }
             return channel;
         };
     }
@@ -127,11 +133,12 @@ public final class ProxyServer implements Proxy {
 
     /**
      * Whether to bind one SO_REUSEPORT listener per event loop: as set, or by default wherever
-     * the transport can (see {@link TcpOption#SO_REUSEPORT}).
+     * the transport can and there is more than one loop (see {@link TcpOption#SO_REUSEPORT});
+     * with one loop it would bring the caveat without the gain.
      */
     private boolean reusePort() {
-        return config.socketOption(TcpOption.SO_REUSEPORT)
-                .orElse(config.transport().channelOption(TcpOption.SO_REUSEPORT, true) != null);
+        return config.socketOption(TcpOption.SO_REUSEPORT).orElse(config.eventLoops() > 1
+                && config.transport().channelOption(TcpOption.SO_REUSEPORT, true) != null);
     }
 
     /** Options of the listening socket(s): SO_REUSEPORT as decided, then the user's LISTENER-scope ones. */

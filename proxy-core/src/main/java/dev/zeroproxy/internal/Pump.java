@@ -313,8 +313,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private void drainSplicedSource() {
         draining = true;
         // If the source's own output is already shut, its socket is fully closed at the TCP
-        // level: Netty's shutdownInput then fails (ENOTCONN) and closes the channel right after
-        // this event, so the tail must be read now, whatever the sink holds.
+        // level, and nothing (no writability change of a finished direction) would resume a
+        // paced drain: the tail must be read now, whatever the sink holds.
         boolean paced = !relay.pumpInto(source).isFinished();
         try {
             while (!paced || sink.isWritable()) {

@@ -29,7 +29,7 @@ final class EpollSplicer implements Transport.Splicer {
     @SuppressWarnings("deprecation") // spliceTo is deprecated in Netty 4.2; it stays behind this class.
     public ChannelFuture start(Channel source, Channel sink, int pipeSize) {
         AbstractEpollStreamChannel target = (AbstractEpollStreamChannel) sink;
-        SplicePipes.install(target, pipeSize);
+        SplicePipes.install(target, pipeSize, PipeBudget.PROCESS);
         return ((AbstractEpollStreamChannel) source).spliceTo(target, Integer.MAX_VALUE);
     }
 

@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
  * epoll tests read the capacity back from the kernel, so a Netty change that breaks this fails
  * the build rather than silently reverting to small pipes.
  *
- * <p>If anything here is unavailable or refused, the channel keeps Netty's default pipe and one
- * warning says why: a smaller pipe is slower, never wrong.
+ * <p>If anything here is unavailable or refused, the channel keeps a pipe of the kernel's default
+ * size and one warning says why: a smaller pipe is slower, never wrong. Enlarged pipes are kept
+ * within a {@link PipeBudget}, so that many spliced connections cannot push this user past the
+ * kernel's per-user pipe limit, where every new pipe would shrink to 8 KiB.
  */
 final class SplicePipes {
     private static final Logger LOGGER = LoggerFactory.getLogger(SplicePipes.class);
     /** Declared before the fields below, whose initialisers may warn. */
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean BUDGET_SPENT_NOTED = new AtomicBoolean();
     private static final Field PIPE_IN = pipeField("pipeIn");
     private static final Field PIPE_OUT = pipeField("pipeOut");
     /** Why fcntl cannot be called here, or null. */
@@ -58,27 +61,49 @@ final class SplicePipes {
      * Creates {@code sink}'s splice pipe with about {@code capacity} bytes, unless it has one
      * already (an earlier splice into it made it). Call on the channel's event loop, before the
      * first splice into it.
+     *
+     * @param budget the enlarged capacity this process may still hold; when the pipe does not
+     *     fit, the channel is left to Netty's default pipe
      */
-    static void install(AbstractEpollStreamChannel sink, int capacity) {
+    static void install(AbstractEpollStreamChannel sink, int capacity, PipeBudget budget) {
         if (PIPE_IN == null || PIPE_OUT == null || FCNTL_UNAVAILABLE != null) {
             if (FCNTL_UNAVAILABLE != null) {
                 warnOnce("JNA cannot call fcntl here (" + FCNTL_UNAVAILABLE + ")");
             }
             return;
         }
+        long charged = PipeBudget.kernelCapacity(capacity);
         try {
             if (!sink.isOpen() || PIPE_OUT.get(sink) != null) {
                 // Closed: Netty's close has already run and would never close a pipe set now.
                 return;
             }
+            if (!budget.tryAcquire(charged)) {
+                // Past the budget: Netty's own default pipe, as every splice had before.
+                noteBudgetSpentOnce(budget);
+                return;
+            }
             FileDescriptor[] pipe = FileDescriptor.pipe();
-            resize(pipe[1], capacity);
+            if (resize(pipe[1], capacity) < 0) {
+                budget.release(charged);
+            } else {
+                sink.closeFuture().addListener(closed -> budget.release(charged));
+            }
             PIPE_IN.set(sink, pipe[0]);
             PIPE_OUT.set(sink, pipe[1]);
         } catch (IOException e) {
+            budget.release(charged);
             warnOnce("pipe() failed (" + e + ")");
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("the pipe fields were made accessible", e);
+        }
+    }
+
+    private static void noteBudgetSpentOnce(PipeBudget budget) {
+        if (BUDGET_SPENT_NOTED.compareAndSet(false, true)) {
+            LOGGER.info("{} MiB of enlarged splice pipes are open, half of this user's pipe-user-pages-soft:"
+                    + " further splices use 64 KiB pipes until some close. Not logged again.",
+                    budget.limitBytes() >> 20);
         }
     }
 
@@ -92,8 +117,8 @@ final class SplicePipes {
         int result = LibC.setPipeSize(pipe.intValue(), capacity);
         if (result < 0) {
             warnOnce("the kernel refused a splice pipe of " + capacity + " bytes (errno " + -result
-                    + "; above /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE, and a user's pipes are"
-                    + " limited by /proc/sys/fs/pipe-user-pages-soft); lower ProxyBuilder.splicePipeSize");
+                    + "; EPERM: above /proc/sys/fs/pipe-max-size without CAP_SYS_RESOURCE, or this user is past"
+                    + " /proc/sys/fs/pipe-user-pages-soft); lower ProxyBuilder.splicePipeSize");
             return -1;
         }
         return result;
@@ -101,8 +126,8 @@ final class SplicePipes {
 
     private static void warnOnce(String why) {
         if (WARNED.compareAndSet(false, true)) {
-            LOGGER.warn("Splice pipes keep the system default size (64 KiB), which costs more CPU per byte: {}."
-                    + " Further cases are not logged.", why);
+            LOGGER.warn("Splice pipes keep the size the kernel gave them (64 KiB by default), which costs more"
+                    + " CPU per byte: {}. Further cases are not logged.", why);
         }
     }
 }

@@ -166,10 +166,11 @@ public abstract class SocketOptionsSuite {
     }
 
     @Test
-    void reusePortIsOnByDefaultAndCanBeTurnedOff() throws Exception {
+    void reusePortIsOnByDefaultWithSeveralLoopsAndCanBeTurnedOff() throws Exception {
         try (LoopbackServer echo = LoopbackServer.echo();
                 Proxy byDefault = builder(echo.address()).start();
-                Proxy turnedOff = builder(echo.address()).socketOption(TcpOption.SO_REUSEPORT, false).start()) {
+                Proxy turnedOff = builder(echo.address()).socketOption(TcpOption.SO_REUSEPORT, false).start();
+                Proxy oneLoop = builder(echo.address()).eventLoops(1).start()) {
             List<Channel> listeners = ((ProxyServer) byDefault).serverChannels();
             assertEquals(2, listeners.size(), "by default, one listener per event loop");
             for (Channel listener : listeners) {
@@ -178,10 +179,14 @@ public abstract class SocketOptionsSuite {
             List<Channel> single = ((ProxyServer) turnedOff).serverChannels();
             assertEquals(1, single.size(), "SO_REUSEPORT false: one listener for all loops");
             assertEquals(false, single.get(0).config().getOption(soReusePort()), single.get(0) + " SO_REUSEPORT");
+            List<Channel> oneLoopListeners = ((ProxyServer) oneLoop).serverChannels();
+            assertEquals(1, oneLoopListeners.size(), "one event loop: one listener");
+            assertEquals(false, oneLoopListeners.get(0).config().getOption(soReusePort()),
+                    "one event loop: SO_REUSEPORT would bring its caveat without its gain");
             // Without SO_REUSEPORT on the first socket, the port is exclusive: nobody can join it.
             assertThrows(ProxyBindException.class,
                     () -> builder(echo.address()).listen(turnedOff.localAddress()).start().close());
-            for (Proxy proxy : List.of(byDefault, turnedOff)) {
+            for (Proxy proxy : List.of(byDefault, turnedOff, oneLoop)) {
                 try (Socket client = new Socket()) {
                     client.connect(proxy.localAddress(), 5_000);
                     String sent = Payload.write(client.getOutputStream(), 9, 64 * 1024, 8192);
