@@ -47,8 +47,13 @@ public abstract class Transport {
     /** Why this transport cannot run here, or {@code null} when it {@linkplain #isAvailable() can}. */
     public abstract Throwable unavailabilityCause();
 
-    /** Whether this transport can forward in {@code mode}. Every transport supports {@link Forwarding#COPY}. */
-    public abstract boolean supports(Forwarding mode);
+    /**
+     * Whether this transport can forward in {@code mode}: {@link Forwarding#COPY} always, SPLICE
+     * and AUTO when it has a {@link #splicer()}.
+     */
+    public final boolean supports(Forwarding mode) {
+        return mode == Forwarding.COPY || splicer() != null;
+    }
 
     /**
      * Rank used by {@link #best(Forwarding)}: among the available transports that support the
@@ -104,9 +109,8 @@ public abstract class Transport {
     public record NettyOption(ChannelOption<?> option, Object value) { }
 
     /**
-     * SPI: this transport's kernel splice, or {@code null} (the default) when it cannot splice.
-     * A transport that returns one must answer {@code true} to {@code supports(SPLICE)} and
-     * {@code supports(AUTO)}.
+     * SPI: this transport's kernel splice, or {@code null} (the default) when it cannot splice;
+     * {@link #supports} follows from it.
      */
     public Splicer splicer() {
         return null;

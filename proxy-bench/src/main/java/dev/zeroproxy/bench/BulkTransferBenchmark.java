@@ -53,7 +53,6 @@ public class BulkTransferBenchmark extends PathState {
     @Param({"16384", "1048576", "67108864"})
     public int size;
 
-    private SinkServer sink;
     private final byte[] chunk = new byte[CHUNK_SIZE];
     private final byte[] reply = new byte[Long.BYTES];
 
@@ -63,22 +62,13 @@ public class BulkTransferBenchmark extends PathState {
         for (int i = 0; i < chunk.length; i++) {
             chunk[i] = (byte) (i * 31 + 7); // not all zeros, so nothing on the way can cheat on them
         }
-        sink = SinkServer.start();
-        running = ProxyPath.named(path).start(sink.address());
+        startPathTo(SinkServer.start());
     }
 
     /** Closes the path, then the sink. */
     @TearDown(Level.Trial)
     public void stopPath() {
-        try {
-            if (running != null) {
-                running.close();
-            }
-        } finally {
-            if (sink != null) {
-                sink.close();
-            }
-        }
+        closePathAndUpstream();
     }
 
     /** One connection, {@code size} bytes upstream, the sink's count back; returns that count. */

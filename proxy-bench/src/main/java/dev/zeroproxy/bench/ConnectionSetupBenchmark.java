@@ -42,27 +42,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConnectionSetupBenchmark extends PathState {
     private static final int PAYLOAD = 0x5a;
 
-    private EchoServer echo;
-
     /** Starts an echo server that closes after one byte, and the path in front of it. */
     @Setup(Level.Trial)
     public void startPath() throws IOException {
-        echo = EchoServer.start(1);
-        running = ProxyPath.named(path).start(echo.address());
+        startPathTo(EchoServer.start(1));
     }
 
     /** Closes the path, then the echo server. */
     @TearDown(Level.Trial)
     public void stopPath() {
-        try {
-            if (running != null) {
-                running.close();
-            }
-        } finally {
-            if (echo != null) {
-                echo.close();
-            }
-        }
+        closePathAndUpstream();
     }
 
     /** One connection: connect, one byte each way, the server's EOF, close. Returns the echoed byte. */

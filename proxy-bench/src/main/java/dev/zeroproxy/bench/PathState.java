@@ -1,5 +1,6 @@
 package dev.zeroproxy.bench;
 
+import java.io.IOException;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -17,4 +18,24 @@ public abstract class PathState {
 
     /** The path currently running; started and closed by the subclass's trial setup and teardown. */
     RunningPath running;
+    private BlockingServer upstream;
+
+    /** Starts the path in front of {@code upstream}, which it then owns. For the subclass's trial setup. */
+    final void startPathTo(BlockingServer upstream) throws IOException {
+        this.upstream = upstream;
+        running = ProxyPath.named(path).start(upstream.address());
+    }
+
+    /** Closes the path, then its upstream. For the subclass's trial teardown. */
+    final void closePathAndUpstream() {
+        try {
+            if (running != null) {
+                running.close();
+            }
+        } finally {
+            if (upstream != null) {
+                upstream.close();
+            }
+        }
+    }
 }

@@ -42,7 +42,6 @@ public class PingPongBenchmark extends PathState {
     /** A small request/response message, well under one segment. */
     static final int MESSAGE_SIZE = 64;
 
-    private EchoServer echo;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -55,8 +54,7 @@ public class PingPongBenchmark extends PathState {
         for (int i = 0; i < ping.length; i++) {
             ping[i] = (byte) (i + 1);
         }
-        echo = EchoServer.start(EchoServer.UNLIMITED);
-        running = ProxyPath.named(path).start(echo.address());
+        startPathTo(EchoServer.start(EchoServer.UNLIMITED));
         socket = Sockets.connect(running.address());
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -70,15 +68,7 @@ public class PingPongBenchmark extends PathState {
                 socket.close();
             }
         } finally {
-            try {
-                if (running != null) {
-                    running.close();
-                }
-            } finally {
-                if (echo != null) {
-                    echo.close();
-                }
-            }
+            closePathAndUpstream();
         }
     }
 

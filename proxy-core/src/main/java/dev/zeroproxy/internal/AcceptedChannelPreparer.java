@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * On a listening channel: hands every accepted channel to {@link Transport#prepareChannel}
- * before it is registered with its event loop.
+ * before it is registered with its event loop. Upstream channels get the same through
+ * {@link #prepareOrClose}, from the upstream Bootstrap's channel factory.
  *
  * <p>Why here: the listener's pipeline sees each accepted channel before Netty's acceptor
  * registers it, so what the transport sets up (epoll's interest set) goes into the
@@ -30,15 +31,27 @@ final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
         if (msg instanceof Channel) {
             Channel accepted = (Channel) msg;
             try {
-                transport.prepareChannel(accepted);
+                prepareOrClose(transport, accepted);
             } catch (RuntimeException e) {
-                // Netty's acceptor never sees this channel, so nobody else would close its socket.
-                LOGGER.warn("Transport {} could not prepare accepted channel {}; closing it", transport.name(),
+                LOGGER.warn("Transport {} could not prepare accepted channel {}; closed it", transport.name(),
                         accepted, e);
-                accepted.unsafe().closeForcibly();
                 return;
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * {@link Transport#prepareChannel} for a channel not yet registered; if that throws, the
+     * channel's socket is closed before the exception goes on, since neither Netty's acceptor nor
+     * a Bootstrap has the channel yet to close it.
+     */
+    static void prepareOrClose(Transport transport, Channel channel) {
+        try {
+            transport.prepareChannel(channel);
+        } catch (RuntimeException e) {
+            channel.unsafe().closeForcibly();
+            throw e;
+        }
     }
 }

@@ -35,11 +35,6 @@ public final class NioTransport extends Transport {
     }
 
     @Override
-    public boolean supports(Forwarding mode) {
-        return mode == Forwarding.COPY;
-    }
-
-    @Override
     public int rank() {
         return 100;
     }

@@ -74,13 +74,7 @@ public final class ProxyServer implements Proxy {
         ChannelFactory<? extends Channel> channels = transport.socketChannelFactory();
         return () -> {
             Channel channel = channels.newChannel();
-            try {
-                transport.prepareChannel(channel);
-            } catch (RuntimeException e) {
-                // The Bootstrap never gets this channel, so it could not close its socket.
-                channel.unsafe().closeForcibly();
-                throw e;
-            }
+            AcceptedChannelPreparer.prepareOrClose(transport, channel);
             return channel;
         };
     }

@@ -47,11 +47,6 @@ public final class EpollTransport extends Transport {
     }
 
     @Override
-    public boolean supports(Forwarding mode) {
-        return true;
-    }
-
-    @Override
     public int rank() {
         return 10;
     }

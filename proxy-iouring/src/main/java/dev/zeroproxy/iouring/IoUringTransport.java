@@ -84,11 +84,6 @@ public final class IoUringTransport extends Transport {
     }
 
     @Override
-    public boolean supports(Forwarding mode) {
-        return mode == Forwarding.COPY;
-    }
-
-    @Override
     public int rank() {
         return 20;
     }
