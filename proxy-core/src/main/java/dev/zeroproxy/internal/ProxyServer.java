@@ -12,6 +12,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -100,12 +102,14 @@ public final class ProxyServer implements Proxy {
         int listeners = reusePort ? config.eventLoops() : 1;
         Iterator<EventExecutor> loops = group.iterator();
         InetSocketAddress address = config.listen();
+        AcceptedChannelPreparer preparer = new AcceptedChannelPreparer(config.transport());
+        AcceptBackoff backoff = new AcceptBackoff();
         for (int i = 0; i < listeners; i++) {
             EventLoopGroup acceptor = reusePort ? (EventLoop) loops.next() : group;
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, acceptor)
                     .channelFactory(config.transport().serverChannelFactory())
-                    .handler(new AcceptedChannelPreparer(config.transport()))
+                    .handler(listenerHandlers(preparer, backoff))
                     .childHandler(new RelayInitializer(this));
             listenerOptions().forEach((option, value) -> option(bootstrap, option, value));
             connectionOptions.forEach((option, value) -> childOption(bootstrap, option, value));
@@ -123,6 +127,20 @@ public final class ProxyServer implements Proxy {
         LOGGER.debug("Proxy listening on {} -> {} (transport {}, forwarding {}{})", localAddress,
                 config.upstream(), config.transport().name(), config.forwarding(),
                 listeners > 1 ? ", " + listeners + " SO_REUSEPORT listeners" : "");
+    }
+
+    /**
+     * What a listening channel runs before Netty's acceptor: prepare each accepted channel, back
+     * off after a failed accept. The two handlers are shared by all listeners (the back-off's
+     * log limit is proxy-wide); the initializer is not sharable, so each listener gets its own.
+     */
+    private static ChannelHandler listenerHandlers(AcceptedChannelPreparer preparer, AcceptBackoff backoff) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel listener) {
+                listener.pipeline().addLast(preparer, backoff);
+            }
+        };
     }
 
     /**

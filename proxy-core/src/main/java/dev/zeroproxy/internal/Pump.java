@@ -23,7 +23,8 @@ import java.util.ArrayDeque;
  *
  * <p>Zero-copy: the pooled direct buffer the source read is written to the sink as is; its
  * reference passes with the write and the sink releases it once sent (or on close), so this
- * class never retains, copies or releases a payload buffer itself.
+ * class never retains, copies or releases a payload buffer itself (except the ones it holds
+ * while {@link PumpState#WAITING}, released if the pair closes first).
  *
  * <p>Backpressure: while the sink holds more than its high water mark the source stops
  * reading ({@code AUTO_READ} off), and starts again when the sink drains below the low mark,
@@ -36,65 +37,86 @@ import java.util.ArrayDeque;
  * <p>Half-close: the source's EOF becomes the sink's {@code shutdownOutput()}, sent only after
  * every byte before it has been flushed; the direction is then finished.
  *
+ * <p>Its states and their transitions are {@link PumpState}'s; every change goes through
+ * {@link #moveTo}.
+ *
  * <p>Not sharable: one instance per source channel, used only on that channel's event loop.
  */
 final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByteBufAllocator.ReadCounter {
-    private final Relay relay;
+    private final PumpOwner owner;
     private final Direction direction;
     /** The transport's splice, when forwarding is SPLICE or AUTO; otherwise null. */
     private final Transport.Splicer splicer;
     /** Bytes to copy before switching to splice: 0 for SPLICE, the threshold for AUTO. */
     private final long copyBeforeSplice;
     private final int splicePipeSize;
-    private boolean splicing;
-    /**
-     * What the source delivered before the upstream was connected. Reads are off until then, but
-     * epoll still reads a peer's FIN and the data before it (bounded by the socket's receive
-     * buffer), so it is kept here, never dropped, along with the end of stream.
-     */
-    private ArrayDeque<ByteBuf> early;
-    private boolean earlyEndOfStream;
-    /** Reading the tail a splice left at end of stream, paced by the sink's writability. */
-    private boolean draining;
+    private PumpState state = PumpState.WAITING;
+    /** What the source delivered while WAITING, in order; null when nothing is held. */
+    private ArrayDeque<ByteBuf> held;
+    /** The source's end of stream arrived while WAITING. */
+    private boolean heldEndOfStream;
+    /** The kernel splice, once this direction was handed to it; it stays set after the source ends. */
+    private ChannelFuture splice;
     private Channel source;
     private Channel sink;
+    /** Bytes were written to the sink in this read burst and await the flush at its end. */
     private boolean flushPending;
-    /** Half-closure is off on the source: its end of stream closes it. See sourceOutputShut(). */
-    private boolean closeAtEndOfStream;
-    private boolean sourceEnded;
-    private boolean finished;
     private long bytesRead;
     private long bytesCopied;
     private long bytesSpliced;
     private long lastReadNanos;
 
-    Pump(Relay relay, Direction direction, ProxyConfig config) {
-        this.relay = relay;
+    Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
+        this(owner, direction,
+                config.forwarding() == Forwarding.COPY ? null : config.transport().splicer(),
+                config.forwarding() == Forwarding.AUTO ? config.spliceThreshold() : 0,
+                config.splicePipeSize());
+    }
+
+    /**
+     * @param splicer the transport's splice, or null to copy only
+     * @param copyBeforeSplice with a splicer: bytes to copy before splicing (0 splices at once)
+     */
+    Pump(PumpOwner owner, Direction direction, Transport.Splicer splicer, long copyBeforeSplice, int splicePipeSize) {
+        this.owner = owner;
         this.direction = direction;
-        Forwarding mode = config.forwarding();
-        this.splicer = mode == Forwarding.COPY ? null : config.transport().splicer();
-        this.copyBeforeSplice = mode == Forwarding.AUTO ? config.spliceThreshold() : 0;
-        this.splicePipeSize = config.splicePipeSize();
+        this.splicer = splicer;
+        this.copyBeforeSplice = copyBeforeSplice;
+        this.splicePipeSize = splicePipeSize;
+    }
+
+    /** The one place the state changes: any move the diagram lacks is a bug, and fails loudly. */
+    private void moveTo(PumpState target) {
+        if (!state.canMoveTo(target)) {
+            throw new IllegalStateException(direction + " pump: no transition " + state + " -> " + target);
+        }
+        state = target;
+    }
+
+    PumpState state() {
+        return state;
     }
 
     /** Joins the two channels once the upstream is connected, and starts reading the source. */
     void start(Channel source, Channel sink) {
         this.source = source;
         this.sink = sink;
-        if (early != null) {
+        if (held != null) {
             ByteBuf buf;
-            while ((buf = early.poll()) != null) {
+            while ((buf = held.poll()) != null) {
                 forward(buf);
             }
-            early = null;
+            held = null;
             sink.flush();
         }
-        if (earlyEndOfStream) {
+        if (heldEndOfStream) {
             sourceEnded();
             return;
         }
         if (splicer != null && copyBeforeSplice == 0) {
             startSplicing();
+        } else {
+            moveTo(PumpState.COPYING);
         }
         // Reading starts only now: a splice must be queued before the first read, or that read
         // would go through a buffer.
@@ -102,21 +124,32 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     }
 
     /**
+     * Gives up what the source delivered while WAITING, for a relay that will hand it to the
+     * upstream itself (the client was cut before the upstream connected); the caller owns the
+     * buffers from now on.
+     */
+    ArrayDeque<ByteBuf> takeHeld() {
+        ArrayDeque<ByteBuf> taken = held == null ? new ArrayDeque<>() : held;
+        held = null;
+        return taken;
+    }
+
+    /**
      * Hands this direction to the kernel. Whatever was copied before is already queued on the
      * sink, and the splice's writes queue behind it, so no byte is reordered at the switch.
      */
     private void startSplicing() {
-        splicing = true;
-        if (closeAtEndOfStream) {
+        moveTo(PumpState.SPLICING);
+        if (Boolean.FALSE.equals(source.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE))) {
             // The end-of-stream drain needs the input-shutdown event: see sourceOutputShut().
-            closeAtEndOfStream = false;
             source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
-        splicer.start(source, sink, splicePipeSize).addListener(spliced -> {
+        splice = splicer.start(source, sink, splicePipeSize);
+        splice.addListener(spliced -> {
             // A channel closing fails the splice too; closes are the relay's business
             // (channelInactive). Any other failure is a real I/O error.
             if (!spliced.isSuccess() && !(spliced.cause() instanceof ClosedChannelException)) {
-                relay.abort(spliced.cause(), source);
+                owner.abort(spliced.cause(), source);
             }
         });
     }
@@ -124,7 +157,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     @Override
     public int splicePassBytes() {
         // One pass fills the pipe at most; asking for more would only cost a failing splice call.
-        return splicing ? splicePipeSize : 0;
+        return splice != null ? splicePipeSize : 0;
     }
 
     boolean isStarted() {
@@ -135,7 +168,6 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         return bytesRead;
     }
 
-
     long bytesSpliced() {
         return bytesSpliced;
     }
@@ -145,11 +177,11 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     }
 
     boolean isFinished() {
-        return finished;
+        return state == PumpState.FINISHED;
     }
 
     /**
-     * Every read of the source, by splice or into a buffer. While splicing, every read is a
+     * Every read of the source, by splice or into a buffer. Once spliced, every read is a
      * splice: the splice queued on the channel takes each read before any buffer would. Buffer
      * reads are counted as copied when forwarded, so a byte read and never forwarded shows up
      * as neither.
@@ -157,16 +189,16 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     @Override
     public void bytesRead(int bytes) {
         countRead(bytes);
-        if (splicing) {
+        if (splice != null) {
             bytesSpliced += bytes;
-            relay.counters().spliced.add(bytes);
+            owner.counters().spliced.add(bytes);
         }
     }
 
     private void countRead(int bytes) {
         bytesRead += bytes;
         lastReadNanos = System.nanoTime();
-        relay.counters().bytesRead(direction, bytes);
+        owner.counters().bytesRead(direction, bytes);
     }
 
     @Override
@@ -177,11 +209,11 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             return;
         }
         ByteBuf buf = (ByteBuf) msg;
-        if (sink == null) {
-            if (early == null) {
-                early = new ArrayDeque<>();
+        if (state == PumpState.WAITING) {
+            if (held == null) {
+                held = new ArrayDeque<>();
             }
-            early.add(buf);
+            held.add(buf);
             return;
         }
         forward(buf);
@@ -206,7 +238,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private void forward(ByteBuf buf) {
         int readable = buf.readableBytes();
         bytesCopied += readable;
-        relay.counters().copied.add(readable);
+        owner.counters().copied.add(readable);
         // The void promise reports a failed write as exceptionCaught on the sink's pipeline,
         // where the reverse pump aborts the relay: nothing is ignored, and no promise is
         // allocated per read.
@@ -215,10 +247,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        // The pair closed before the upstream was connected: release what was read meanwhile.
-        if (early != null) {
-            early.forEach(ReferenceCountUtil::release);
-            early = null;
+        // The pair closed before the upstream was connected: release what was held meanwhile.
+        if (held != null) {
+            held.forEach(ReferenceCountUtil::release);
+            held = null;
         }
     }
 
@@ -233,45 +265,48 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     /** Called by the reverse pump: our sink is its source, so it hears the sink's writability. */
     void sinkWritabilityChanged() {
-        if (draining && sink.isWritable()) {
-            drainSplicedSource();
+        if (state == PumpState.DRAINING) {
+            if (sink.isWritable()) {
+                drainSplicedSource();
+            }
             return;
         }
-        if (source != null && !splicing && !sourceEnded && sink.isWritable()) {
-            if (((DuplexChannel) source).isInputShutdown()) {
-                // Netty shut the input after reading to EOF and fires the event just after; that
-                // event ends this direction, so there is nothing left to read. (Re-arming reads
-                // on such an input is also what trips Netty 4.2.18's epoll bookkeeping; see the
-                // epoll transport's EpollSetKeeper.)
-                return;
-            }
-            if (shouldSwitchToSplice()) {
-                // AUTO's usual switch point: a read that fills the sink past its high water mark
-                // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
-                // with reads off, which is when a splice must be queued anyway.
-                startSplicing();
-            }
-            source.config().setAutoRead(true);
+        if (state != PumpState.COPYING || !sink.isWritable()) {
+            return;
         }
+        if (((DuplexChannel) source).isInputShutdown()) {
+            // Netty shut the input after reading to EOF and fires the event just after; that
+            // event ends this direction, so there is nothing left to read. (Re-arming reads on
+            // such an input is also what trips Netty 4.2.18's epoll bookkeeping; see the epoll
+            // transport's EpollSetKeeper.)
+            return;
+        }
+        if (shouldSwitchToSplice()) {
+            // AUTO's usual switch point: a read that fills the sink past its high water mark
+            // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
+            // with reads off, which is when a splice must be queued anyway.
+            startSplicing();
+        }
+        source.config().setAutoRead(true);
     }
 
     private boolean shouldSwitchToSplice() {
-        return splicer != null && !splicing && bytesCopied >= copyBeforeSplice;
+        return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice;
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        relay.pumpInto(ctx.channel()).sinkWritabilityChanged();
+        owner.pumpInto(ctx.channel()).sinkWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
-            if (sink == null) {
-                earlyEndOfStream = true;
-            }
-            if (splicing && sink != null) {
+            if (state == PumpState.WAITING) {
+                heldEndOfStream = true;
+            } else if (state == PumpState.SPLICING) {
+                moveTo(PumpState.DRAINING);
                 drainSplicedSource();
             } else {
                 sourceEnded();
@@ -282,13 +317,13 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        relay.channelInactive(ctx.channel());
+        owner.channelInactive(ctx.channel());
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        relay.abort(cause, ctx.channel());
+        owner.abort(cause, ctx.channel());
     }
 
     /**
@@ -296,10 +331,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * output so its peer reads EOF exactly after the last byte.
      */
     void sourceEnded() {
-        if (sourceEnded || sink == null) {
+        if (sink == null || state == PumpState.ENDING || state == PumpState.FINISHED) {
             return;
         }
-        sourceEnded = true;
+        moveTo(PumpState.ENDING);
         sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) this::afterLastWrite);
     }
 
@@ -311,11 +346,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * memory. Once the tail is read, the EOF is passed on.
      */
     private void drainSplicedSource() {
-        draining = true;
         // If the source's own output is already shut, its socket is fully closed at the TCP
         // level, and nothing (no writability change of a finished direction) would resume a
         // paced drain: the tail must be read now, whatever the sink holds.
-        boolean paced = !relay.pumpInto(source).isFinished();
+        boolean paced = !owner.pumpInto(source).isFinished();
         try {
             while (!paced || sink.isWritable()) {
                 int n = splicer.drainAfterEndOfStream(source, buf -> {
@@ -324,34 +358,32 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
                     forward(buf);
                 });
                 if (n < 0) {
-                    draining = false;
                     sourceEnded();
                     return;
                 }
             }
             sink.flush();
         } catch (IOException e) {
-            draining = false;
-            relay.abort(e, source);
+            owner.abort(e, source);
         }
     }
 
     private void afterLastWrite(ChannelFuture written) {
         if (!written.isSuccess()) {
-            relay.abort(written.cause(), sink);
+            owner.abort(written.cause(), sink);
             return;
         }
-        if (splicing) {
+        if (splice != null) {
             // Every splice-out queued before this write is done, so nothing will turn reading
             // back on: stop the input-shut source from being polled again.
             source.config().setAutoRead(false);
         }
         ((DuplexChannel) sink).shutdownOutput().addListener(shut -> {
             if (shut.isSuccess()) {
-                relay.pumpFrom(sink).sourceOutputShut();
+                owner.pumpFrom(sink).sourceOutputShut();
                 finish();
             } else {
-                relay.abort(shut.cause(), sink);
+                owner.abort(shut.cause(), sink);
             }
         });
     }
@@ -367,17 +399,16 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * reads what splice left in the socket), so {@link #startSplicing} turns half-closure back on.
      */
     void sourceOutputShut() {
-        if (source != null && !splicing && !sourceEnded && source.isActive()) {
-            closeAtEndOfStream = true;
+        if (state == PumpState.COPYING && source.isActive()) {
             source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         }
     }
 
     /** Marks this direction done; when both are, the relay closes. */
     void finish() {
-        if (!finished) {
-            finished = true;
-            relay.directionFinished();
+        if (state != PumpState.FINISHED) {
+            moveTo(PumpState.FINISHED);
+            owner.directionFinished();
         }
     }
 }

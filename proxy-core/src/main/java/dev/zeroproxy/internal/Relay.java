@@ -5,13 +5,16 @@ import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All methods run on the pair's event loop.
  */
-final class Relay {
+final class Relay implements PumpOwner {
     private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
 
     private final ProxyServer server;
@@ -41,6 +44,13 @@ final class Relay {
     private final Pump fromUpstream;
     private final long startNanos = System.nanoTime();
     private Channel upstream;
+    /** The upstream connect, until it completes. */
+    private ChannelFuture connect;
+    /**
+     * What the client sent before it was cut while the upstream was still connecting: handed to
+     * the upstream, followed by a reset, once the connect completes.
+     */
+    private ArrayDeque<ByteBuf> heldForReset;
     private ScheduledFuture<?> idleCheck;
     private boolean closing;
     private Throwable cause;
@@ -67,7 +77,8 @@ final class Relay {
         return client.eventLoop();
     }
 
-    ProxyCounters counters() {
+    @Override
+    public ProxyCounters counters() {
         return server.counters();
     }
 
@@ -80,16 +91,41 @@ final class Relay {
         scheduleIdleCheck(config.idleTimeout().toNanos());
 
         // Same event loop as the client: the pair shares one thread and needs no locks.
-        ChannelFuture connect = server.upstreamBootstrap().clone(client.eventLoop())
+        connect = server.upstreamBootstrap().clone(client.eventLoop())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CountingRecvByteBufAllocator(fromUpstream))
                 .handler(fromUpstream)
                 .connect(info.upstream());
+        if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
+            upstreamSocketFailed(connect.cause());
+            return;
+        }
         upstream = connect.channel();
         server.channelOpened(upstream);
         connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
     }
 
+    /**
+     * The upstream socket could not even be created (out of descriptors, EMFILE or ENFILE; out
+     * of kernel memory). Netty then hands back a placeholder channel registered nowhere, whose
+     * future notifies on its global executor rather than this loop, and which cannot be closed
+     * (closing it throws "channel not registered to an event loop"). So there is no upstream:
+     * the failure is reported here, on this loop, once, and the client is reset: its request
+     * was read by nobody, and a clean EOF would read as an empty answer.
+     */
+    private void upstreamSocketFailed(Throwable cause) {
+        connect = null;
+        server.counters().connectFailures.increment();
+        LOGGER.debug("{}: no upstream socket: {}", info, cause.toString());
+        notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
+        client.config().setOption(ChannelOption.SO_LINGER, 0);
+        close(cause);
+    }
+
     private void upstreamConnectDone(ChannelFuture connect) {
+        if (heldForReset != null) {
+            deliverHeldThenReset(connect);
+            return;
+        }
         if (closing) {
             connect.channel().close();
             return;
@@ -107,18 +143,18 @@ final class Relay {
         fromUpstream.start(upstream, client);
     }
 
-    /** The pump whose sink is {@code channel}. */
-    Pump pumpInto(Channel channel) {
+    @Override
+    public Pump pumpInto(Channel channel) {
         return channel == client ? fromUpstream : fromClient;
     }
 
-    /** The pump whose source is {@code channel}. */
-    Pump pumpFrom(Channel channel) {
+    @Override
+    public Pump pumpFrom(Channel channel) {
         return channel == client ? fromClient : fromUpstream;
     }
 
-    /** A direction finished cleanly; the pair closes when both have. */
-    void directionFinished() {
+    @Override
+    public void directionFinished() {
         if (fromClient.isFinished() && fromUpstream.isFinished()) {
             close(null);
         }
@@ -129,7 +165,8 @@ final class Relay {
      * direction out of it ends as at EOF; nothing can reach it any more, so the direction into
      * it is over.
      */
-    void channelInactive(Channel channel) {
+    @Override
+    public void channelInactive(Channel channel) {
         if (closing) {
             return;
         }
@@ -142,19 +179,64 @@ final class Relay {
     }
 
     /**
-     * {@code failed} reported an error (reset, broken pipe, failed write): reset its peer, so the
-     * other end sees the stream was cut rather than a clean EOF, and close both.
+     * {@code failed} reported an error (reset, broken pipe, failed write): its peer must learn
+     * that the stream was cut, so it gets a reset, never the clean EOF that would pass a
+     * truncated stream off as complete. What was already read for the peer is handed to its
+     * kernel first, as a direct connection (and HAProxy) would have delivered it before the
+     * reset.
+     *
+     * <p>If the failed side is the client and the upstream is still connecting, the connect is
+     * let finish (it is bounded by the connect timeout): the upstream then gets what the client
+     * sent, then the reset. Closing the connecting channel instead would give the upstream a
+     * clean FIN wherever the kernel had completed the handshake already, which on loopback is
+     * nearly always.
      */
-    void abort(Throwable error, Channel failed) {
+    @Override
+    public void abort(Throwable error, Channel failed) {
         if (closing) {
             return;
         }
         LOGGER.debug("{}: aborted by {} side", info, failed == client ? "client" : "upstream", error);
+        beginClosing(error);
         Channel peer = failed == client ? upstream : client;
-        if (peer != null && peer.isActive()) {
+        failed.close();
+        if (peer == null) {
+            return;
+        }
+        if (peer == upstream && connect != null && !connect.isDone()) {
+            heldForReset = fromClient.takeHeld();
+            return;
+        }
+        resetAfterFlush(peer);
+    }
+
+    private void deliverHeldThenReset(ChannelFuture connect) {
+        ArrayDeque<ByteBuf> held = heldForReset;
+        heldForReset = null;
+        if (!connect.isSuccess()) {
+            held.forEach(ReferenceCountUtil::release);
+            connect.channel().close();
+            return;
+        }
+        ByteBuf buf;
+        while ((buf = held.poll()) != null) {
+            upstream.write(buf, upstream.voidPromise());
+        }
+        resetAfterFlush(upstream);
+    }
+
+    /**
+     * Hands {@code peer}'s kernel what is queued for it (a flush writes on this thread, as much
+     * as the socket takes at once), then closes it with {@code SO_LINGER} 0, which sends a reset.
+     * What the socket did not take is cut, and the reset says so; a peer that reads nothing does
+     * not hold the close up.
+     */
+    private static void resetAfterFlush(Channel peer) {
+        if (peer.isActive()) {
+            peer.flush();
             peer.config().setOption(ChannelOption.SO_LINGER, 0);
         }
-        close(error);
+        peer.close();
     }
 
     /** Closes both channels now, reporting {@code why} (null for a clean end) once both are closed. */
@@ -162,17 +244,24 @@ final class Relay {
         if (closing) {
             return;
         }
+        beginClosing(why);
+        client.close();
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    /** From now on the pair is ending; the listener hears it once both channels have closed. */
+    private void beginClosing(Throwable why) {
         closing = true;
         cause = why;
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }
-        ChannelFuture clientClosed = client.close();
         if (upstream == null) {
-            clientClosed.addListener(f -> closed());
+            client.closeFuture().addListener(f -> closed());
         } else {
-            ChannelFuture upstreamClosed = upstream.close();
-            clientClosed.addListener(f -> upstreamClosed.addListener(g -> closed()));
+            client.closeFuture().addListener(f -> upstream.closeFuture().addListener(g -> closed()));
         }
     }
 

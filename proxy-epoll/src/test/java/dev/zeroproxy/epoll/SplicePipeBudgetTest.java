@@ -3,6 +3,7 @@ package dev.zeroproxy.epoll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.zeroproxy.testkit.Await;
+import dev.zeroproxy.testkit.OpenPipes;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -41,13 +42,13 @@ class SplicePipeBudgetTest {
         PipeBudget budget = new PipeBudget(MIB);
         EpollSocketChannel first = registered();
         EpollSocketChannel second = registered();
-        Set<Path> before = PipeDescriptors.open();
+        Set<Path> before = OpenPipes.open();
 
         install(first, budget);
         Set<Path> afterFirst = newPipes(before);
         assertEquals(2, afterFirst.size(), "the first pipe fits: created, both ends");
         for (Path end : afterFirst) {
-            assertEquals(MIB, LibC.fcntl(PipeDescriptors.number(end), LibC.F_GETPIPE_SZ, 0), end + " capacity");
+            assertEquals(MIB, LibC.fcntl(OpenPipes.number(end), LibC.F_GETPIPE_SZ, 0), end + " capacity");
         }
         assertEquals(MIB, budget.inUseBytes());
 
@@ -72,7 +73,7 @@ class SplicePipeBudgetTest {
     }
 
     private static Set<Path> newPipes(Set<Path> before) {
-        Set<Path> now = new HashSet<>(PipeDescriptors.open());
+        Set<Path> now = new HashSet<>(OpenPipes.open());
         now.removeAll(before);
         return now;
     }

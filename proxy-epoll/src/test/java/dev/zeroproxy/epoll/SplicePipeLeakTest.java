@@ -7,6 +7,7 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.testkit.Await;
 import dev.zeroproxy.testkit.LoopbackServer;
+import dev.zeroproxy.testkit.OpenPipes;
 import dev.zeroproxy.testkit.Payload;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -56,6 +57,6 @@ class SplicePipeLeakTest {
     }
 
     private static long openPipes() {
-        return PipeDescriptors.open().size();
+        return OpenPipes.open().size();
     }
 }

@@ -10,6 +10,7 @@ import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.testkit.Await;
 import dev.zeroproxy.testkit.LoopbackServer;
+import dev.zeroproxy.testkit.OpenPipes;
 import dev.zeroproxy.testkit.Payload;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class SplicePipeSizeTest {
     @ValueSource(ints = {ProxyBuilder.MIN_SPLICE_PIPE_SIZE, 256 * 1024, ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE})
     void splicePipesHaveTheCapacityAskedForAndRelayExactly(int pipeSize) throws Exception {
         assertNull(LibC.unavailabilityCause(), "JNA binds fcntl here");
-        Set<Path> pipesBefore = PipeDescriptors.open();
+        Set<Path> pipesBefore = OpenPipes.open();
         try (LoopbackServer echo = LoopbackServer.echo();
                 Proxy proxy = Proxy.builder()
                         .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -55,7 +56,7 @@ class SplicePipeSizeTest {
             client.getOutputStream().write(new byte[] {1, 2, 3});
             client.getInputStream().readNBytes(3);
 
-            Set<Path> newPipes = PipeDescriptors.open();
+            Set<Path> newPipes = OpenPipes.open();
             newPipes.removeAll(pipesBefore);
             assertEquals(4, newPipes.size(), "two pipes (4 descriptors) for one spliced connection: " + newPipes);
             List<Integer> capacities = newPipes.stream().map(SplicePipeSizeTest::capacity).collect(Collectors.toList());
@@ -94,6 +95,6 @@ class SplicePipeSizeTest {
     }
 
     private static int capacity(Path fd) {
-        return LibC.fcntl(PipeDescriptors.number(fd), LibC.F_GETPIPE_SZ, 0);
+        return LibC.fcntl(OpenPipes.number(fd), LibC.F_GETPIPE_SZ, 0);
     }
 }

@@ -81,6 +81,13 @@ public final class Payload {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The first {@code length} bytes of the stream {@link #write} sends for {@code seed}, in memory. */
+    public static byte[] bytes(long seed, int length) {
+        byte[] all = new byte[length];
+        new ByteSource(seed).fill(all, length);
+        return all;
+    }
+
     /** What a reader got: how many bytes, and their SHA-256. */
     public record Received(long length, String sha256) { }
 

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The relay test suite, written once: every transport module runs it for each forwarding mode
@@ -351,26 +353,15 @@ public abstract class RelaySuite {
         assertEquals(1, events.of("closed").size());
     }
 
-    @Test
-    void clientResetMidStreamEndsUpstream() throws Exception {
-        CompletableFuture<Boolean> upstreamEnded = new CompletableFuture<>();
-        LoopbackServer server = upstream(socket -> {
-            try {
-                Payload.readToEof(socket.getInputStream(), 16 * 1024);
-            } catch (SocketException reset) {
-                // A reset is as good an end as EOF here.
-            }
-            upstreamEnded.complete(true);
-        });
-        startProxy(server.address(), b -> { });
-        Socket client = connectClient();
-        Payload.write(client.getOutputStream(), 81, 1 << 20, 16 * 1024);
-        client.setSoLinger(true, 0);
-        client.close();
-        assertTrue(upstreamEnded.get(10, TimeUnit.SECONDS));
-        events.awaitClosed(1, 10);
-        assertEquals(1, events.of("closed").size());
-        assertNotNull(events.of("closed").get(0).cause(), "a reset is not a clean close");
+    /**
+     * The reset matrix ({@link ResetCase#all()}): a reset from either side, at every phase of a
+     * connection, reaches the other end as a reset after a byte-exact prefix, never as a clean
+     * EOF after a cut stream.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.zeroproxy.testkit.ResetCase#all")
+    void resetReachesTheOtherEndAsAReset(ResetCase resetCase) throws Exception {
+        ResetScenario.run(this, resetCase);
     }
 
     @Test

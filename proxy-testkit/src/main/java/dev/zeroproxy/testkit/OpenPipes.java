@@ -1,4 +1,4 @@
-package dev.zeroproxy.epoll;
+package dev.zeroproxy.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,20 +10,30 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** This JVM's open pipe descriptors, as /proc/self/fd lists them: where splice pipes show up. */
-final class PipeDescriptors {
-    private PipeDescriptors() { }
+public final class OpenPipes {
+    private static final Path FDS = Path.of("/proc/self/fd");
 
-    /** The /proc/self/fd entries that are pipes right now. */
-    static Set<Path> open() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.filter(PipeDescriptors::isPipe).collect(Collectors.toCollection(HashSet::new));
+    private OpenPipes() { }
+
+    /** The /proc/self/fd entries that are pipes right now; none where there is no /proc. */
+    public static Set<Path> open() {
+        if (!Files.isDirectory(FDS)) {
+            return Set.of();
+        }
+        try (Stream<Path> fds = Files.list(FDS)) {
+            return fds.filter(OpenPipes::isPipe).collect(Collectors.toCollection(HashSet::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** How many pipe descriptors are open right now. */
+    public static int count() {
+        return open().size();
+    }
+
     /** The descriptor number of a /proc/self/fd entry. */
-    static int number(Path fd) {
+    public static int number(Path fd) {
         return Integer.parseInt(fd.getFileName().toString());
     }
 

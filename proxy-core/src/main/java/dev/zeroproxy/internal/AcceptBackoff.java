@@ -1,0 +1,54 @@
+package dev.zeroproxy.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * On a listening channel: an accept that fails (out of descriptors, {@code EMFILE} or
+ * {@code ENFILE}; out of kernel memory) pauses accepting on that listener for
+ * {@link #PAUSE_MILLIS} instead of retrying at once. The connection that could not be accepted
+ * stays in the kernel's accept queue, so the listener stays readable and an immediate retry
+ * would spin a core for as long as the shortage lasts; after the pause it is accepted like any
+ * other, so the proxy recovers by itself as descriptors free up. The pairs already relayed are
+ * untouched.
+ *
+ * <p>Netty's own acceptor pauses the same way, but then hands the error to the end of the
+ * pipeline, which logs it with its stack trace at every failure; this handler keeps it and
+ * logs one line a second at most, proxy-wide, with the count of failures since the last line.
+ * One instance is shared by all of a proxy's listeners.
+ */
+@ChannelHandler.Sharable
+final class AcceptBackoff extends ChannelInboundHandlerAdapter {
+    private static final Logger LOGGER = LoggerFactory.getLogger(AcceptBackoff.class);
+    /** How long a listener stops accepting after a failed accept; Netty's acceptor uses the same. */
+    static final long PAUSE_MILLIS = 1_000;
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final LongAdder unreported = new LongAdder();
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Channel listener = ctx.channel();
+        if (listener.config().isAutoRead()) {
+            listener.config().setAutoRead(false);
+            ctx.executor().schedule(() -> listener.config().setAutoRead(true), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        unreported.increment();
+        long now = System.nanoTime();
+        long last = lastLogNanos.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
+            LOGGER.warn("Accepting on {} failed {} time(s) since the last report, last: {}; that listener pauses "
+                    + "for {} ms each time", listener.localAddress(), unreported.sumThenReset(), cause.toString(),
+                    PAUSE_MILLIS);
+        }
+        // Not passed on: this is the whole handling (see the class comment).
+    }
+}

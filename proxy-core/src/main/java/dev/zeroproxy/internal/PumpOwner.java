@@ -1,0 +1,27 @@
+package dev.zeroproxy.internal;
+
+import io.netty.channel.Channel;
+
+/**
+ * What a {@link Pump} asks of the connection it belongs to: the {@link Relay}, or a stand-in in
+ * the pump's unit tests. Every call is made on the pair's event loop.
+ */
+interface PumpOwner {
+    /** The proxy-wide counters the pump adds its bytes to. */
+    ProxyCounters counters();
+
+    /** The pump whose sink is {@code channel}. */
+    Pump pumpInto(Channel channel);
+
+    /** The pump whose source is {@code channel}. */
+    Pump pumpFrom(Channel channel);
+
+    /** A direction reached {@link PumpState#FINISHED}; the pair ends cleanly when both have. */
+    void directionFinished();
+
+    /** {@code channel} closed without the relay asking. */
+    void channelInactive(Channel channel);
+
+    /** {@code failed} reported an I/O error: the pair is cut, and its other end must see a reset. */
+    void abort(Throwable error, Channel failed);
+}

@@ -1,0 +1,294 @@
+package dev.zeroproxy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.zeroproxy.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each transition of one {@link Pump}, driven on Netty's {@code EmbeddedChannel}: the source
+ * channel carries the pump, the sink records what it is given.
+ */
+class PumpTest {
+    private final Owner owner = new Owner();
+    private final List<ByteBuf> toRelease = new ArrayList<>();
+    private Pump pump;
+    private EmbeddedDuplexChannel source;
+    private EmbeddedDuplexChannel sink;
+
+    @AfterEach
+    void releaseEverything() {
+        toRelease.forEach(ByteBuf::release);
+        if (source != null) {
+            source.finishAndReleaseAll();
+        }
+        if (sink != null) {
+            sink.finishAndReleaseAll();
+        }
+    }
+
+    private void copyingPump() {
+        pumpWith(null, 0);
+    }
+
+    private void pumpWith(Transport.Splicer splicer, long copyBeforeSplice) {
+        pump = new Pump(owner, Direction.FROM_CLIENT, splicer, copyBeforeSplice, 65536);
+        source = new EmbeddedDuplexChannel(pump);
+        sink = new EmbeddedDuplexChannel();
+        owner.pumps(source, sink, pump);
+    }
+
+    private static ByteBuf bytes(String text) {
+        return Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String nextOnSink() {
+        ByteBuf buf = sink.readOutbound();
+        if (buf == null) {
+            return null;
+        }
+        try {
+            return buf.toString(StandardCharsets.US_ASCII);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Test
+    void waitingHoldsReadsAndTheirEndOfStreamUntilStart() {
+        copyingPump();
+        source.writeInbound(bytes("early-1"), bytes("early-2"));
+        source.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(PumpState.WAITING, pump.state());
+        assertNull(sink.readOutbound(), "nothing reaches the sink before start");
+
+        pump.start(source, sink);
+
+        assertEquals("early-1", nextOnSink());
+        assertEquals("early-2", nextOnSink());
+        assertTrue(sink.isOutputShutdown(), "the held EOF is passed on after the held bytes");
+        assertEquals(PumpState.FINISHED, pump.state());
+        assertEquals(1, owner.finishedDirections);
+    }
+
+    @Test
+    void startMovesWaitingToCopyingAndForwardsTheVeryBufferRead() {
+        copyingPump();
+        pump.start(source, sink);
+        assertEquals(PumpState.COPYING, pump.state());
+        ByteBuf read = bytes("payload");
+        source.writeInbound(read);
+        ByteBuf written = sink.readOutbound();
+        assertSame(read, written, "zero-copy: the buffer read is the buffer written");
+        written.release();
+    }
+
+    @Test
+    void startWithSpliceFromTheFirstByteMovesWaitingToSplicing() {
+        FakeSplicer splicer = new FakeSplicer();
+        pumpWith(splicer, 0);
+        pump.start(source, sink);
+        assertEquals(PumpState.SPLICING, pump.state());
+        assertEquals(1, splicer.starts);
+    }
+
+    @Test
+    void autoSwitchesFromCopyingToSplicingOnceTheThresholdIsCopied() {
+        FakeSplicer splicer = new FakeSplicer();
+        pumpWith(splicer, 10);
+        pump.start(source, sink);
+        source.writeInbound(bytes("12345"));
+        assertEquals(PumpState.COPYING, pump.state());
+        source.writeInbound(bytes("67890"));
+        assertEquals(PumpState.SPLICING, pump.state());
+        assertEquals("12345", nextOnSink());
+        assertEquals("67890", nextOnSink());
+    }
+
+    @Test
+    void copyingEndOfStreamGoesThroughEndingToFinishedAfterTheLastByte() {
+        copyingPump();
+        pump.start(source, sink);
+        source.writeInbound(bytes("last"));
+        source.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("last", nextOnSink());
+        assertTrue(sink.isOutputShutdown());
+        assertEquals(PumpState.FINISHED, pump.state());
+        assertEquals(1, owner.finishedDirections);
+    }
+
+    @Test
+    void splicingEndOfStreamDrainsTheTailThenEnds() {
+        FakeSplicer splicer = new FakeSplicer("tail-1", "tail-2");
+        pumpWith(splicer, 0);
+        pump.start(source, sink);
+        source.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals("tail-1", nextOnSink());
+        assertEquals("tail-2", nextOnSink());
+        assertTrue(sink.isOutputShutdown());
+        assertEquals(PumpState.FINISHED, pump.state());
+        assertEquals(12, pump.bytesRead(), "the drained tail is counted as read");
+    }
+
+    @Test
+    void drainingWaitsForASinkAboveItsHighWaterMarkAndResumesWhenItDrains() {
+        FakeSplicer splicer = new FakeSplicer("tail-1", "tail-2");
+        pumpWith(splicer, 0);
+        pump.start(source, sink);
+        sink.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        sink.write(bytes("queued ahead"));  // not flushed: the sink is now above its high mark
+        assertFalse(sink.isWritable());
+
+        source.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+        assertEquals(PumpState.DRAINING, pump.state());
+        assertEquals(0, splicer.drains, "no drain read while the sink is full");
+
+        sink.flush();  // the sink drains; its writability change reaches the reverse pump, which tells this one
+        pump.sinkWritabilityChanged();
+        assertEquals("queued ahead", nextOnSink());
+        assertEquals("tail-1", nextOnSink());
+        assertEquals(PumpState.DRAINING, pump.state(), "one read filled the sink again: paced");
+
+        pump.sinkWritabilityChanged();
+        assertEquals("tail-2", nextOnSink());
+        pump.sinkWritabilityChanged();
+        assertTrue(sink.isOutputShutdown(), "the EOF follows the whole tail");
+        assertEquals(PumpState.FINISHED, pump.state());
+    }
+
+    @Test
+    void anyStateFinishesWhenTheSinkIsGone() {
+        copyingPump();
+        pump.finish();
+        assertEquals(PumpState.FINISHED, pump.state());
+        pump.finish();
+        assertEquals(1, owner.finishedDirections, "finishing twice reports once");
+    }
+
+    @Test
+    void aTransitionTheDiagramLacksFailsLoudly() {
+        copyingPump();
+        pump.finish();
+        assertThrows(IllegalStateException.class, () -> pump.start(source, sink),
+                "FINISHED -> COPYING is no arrow of the diagram");
+    }
+
+    @Test
+    void heldReadsCanBeTakenOverAndAreNotReleasedByThePump() {
+        copyingPump();
+        ByteBuf early = bytes("early");
+        source.writeInbound(early);
+        ArrayDeque<ByteBuf> taken = pump.takeHeld();
+        source.pipeline().remove(pump);
+        assertSame(early, taken.peek());
+        assertEquals(1, early.refCnt(), "the taker owns it now");
+        toRelease.addAll(taken);
+    }
+
+    @Test
+    void heldReadsAreReleasedWhenThePairClosesBeforeStart() {
+        copyingPump();
+        ByteBuf early = bytes("early");
+        source.writeInbound(early);
+        source.close();
+        assertEquals(0, early.refCnt());
+    }
+
+    @Test
+    void anErrorOnTheSourceAbortsThePair() {
+        copyingPump();
+        pump.start(source, sink);
+        source.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        assertSame(source, owner.abortedBy);
+    }
+
+    /** Stands in for the relay: pairs the two pumps' channels and records what it is told. */
+    private static final class Owner implements PumpOwner {
+        private final ProxyCounters counters = new ProxyCounters();
+        private final Pump reverse = new Pump(this, Direction.FROM_UPSTREAM, null, 0, 65536);
+        private Channel source;
+        private Pump pump;
+        private int finishedDirections;
+        private Channel abortedBy;
+
+        void pumps(Channel source, Channel sink, Pump pump) {
+            this.source = source;
+            this.pump = pump;
+        }
+
+        @Override
+        public ProxyCounters counters() {
+            return counters;
+        }
+
+        @Override
+        public Pump pumpInto(Channel channel) {
+            return channel == source ? reverse : pump;
+        }
+
+        @Override
+        public Pump pumpFrom(Channel channel) {
+            return channel == source ? pump : reverse;
+        }
+
+        @Override
+        public void directionFinished() {
+            finishedDirections++;
+        }
+
+        @Override
+        public void channelInactive(Channel channel) {
+        }
+
+        @Override
+        public void abort(Throwable error, Channel failed) {
+            abortedBy = failed;
+        }
+    }
+
+    /** A splice that never fails and whose end-of-stream tail is given up front. */
+    private static final class FakeSplicer implements Transport.Splicer {
+        private final ArrayDeque<String> tail = new ArrayDeque<>();
+        private int starts;
+        private int drains;
+
+        FakeSplicer(String... tail) {
+            this.tail.addAll(List.of(tail));
+        }
+
+        @Override
+        public ChannelFuture start(Channel source, Channel sink, int pipeSize) {
+            starts++;
+            return source.newPromise();
+        }
+
+        @Override
+        public int drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) {
+            drains++;
+            String next = tail.poll();
+            if (next == null) {
+                return -1;
+            }
+            ByteBuf buf = bytes(next);
+            out.accept(buf);
+            return buf.readableBytes();
+        }
+    }
+}
