@@ -4,6 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -37,9 +39,21 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Channel listener = ctx.channel();
+        if (!(cause instanceof IOException)) {
+            // Not a failed accept(2) but a bug somewhere: its stack trace is worth having.
+            LOGGER.warn("Unexpected error on listener {}; pausing it for {} ms", listener.localAddress(),
+                    PAUSE_MILLIS, cause);
+        }
         if (listener.config().isAutoRead()) {
             listener.config().setAutoRead(false);
-            ctx.executor().schedule(() -> listener.config().setAutoRead(true), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                ctx.executor().schedule(() -> listener.config().setAutoRead(true), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException shuttingDown) {
+                // The proxy is closing: the listener will not accept again anyway.
+            }
+        }
+        if (!(cause instanceof IOException)) {
+            return;
         }
         unreported.increment();
         long now = System.nanoTime();

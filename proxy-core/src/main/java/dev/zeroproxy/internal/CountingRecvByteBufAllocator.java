@@ -26,6 +26,9 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
          * splices; 0 while they are reads into buffers.
          */
         int splicePassBytes();
+
+        /** Whether the channel is still open, so that its descriptor is still its own. */
+        boolean channelOpen();
     }
 
     private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
@@ -59,6 +62,15 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
+            if (!counter.channelOpen()) {
+                // Netty 4.2.18's epoll read loop can go on reading after the channel was closed
+                // inside it: after a splice pass it does not check (netty/netty#5048 added that
+                // check after buffer reads only), and after EPOLLRDHUP it keeps reading whatever
+                // this handle says. A closed descriptor's number is reused by the next socket any
+                // thread opens, so such a read would take another connection's bytes. A buffer
+                // with no room turns it into a zero-length read, which takes nothing.
+                return alloc.directBuffer(0, 0);
+            }
             return delegate.allocate(alloc);
         }
 

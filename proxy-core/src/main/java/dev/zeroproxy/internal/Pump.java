@@ -57,6 +57,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private boolean heldEndOfStream;
     /** The kernel splice, once this direction was handed to it; it stays set after the source ends. */
     private ChannelFuture splice;
+    /** The channel this pump is the handler of: its source, known before {@link #start}. */
+    private Channel self;
     private Channel source;
     private Channel sink;
     /** Bytes were written to the sink in this read burst and await the flush at its end. */
@@ -152,6 +154,16 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
                 owner.abort(spliced.cause(), source);
             }
         });
+    }
+
+    @Override
+    public boolean channelOpen() {
+        return self == null || self.isOpen();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        self = ctx.channel();
     }
 
     @Override
@@ -265,6 +277,11 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     /** Called by the reverse pump: our sink is its source, so it hears the sink's writability. */
     void sinkWritabilityChanged() {
+        if (source == null || !source.isOpen()) {
+            // Not started, or the source is closed: the relay is ending, and the source's descriptor
+            // number may already belong to another socket, so nothing may read it (see drainSplicedSource).
+            return;
+        }
         if (state == PumpState.DRAINING) {
             if (sink.isWritable()) {
                 drainSplicedSource();
@@ -346,6 +363,13 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * memory. Once the tail is read, the EOF is passed on.
      */
     private void drainSplicedSource() {
+        if (!source.isOpen()) {
+            // The drain reads the source's descriptor directly, and a closed descriptor's number is
+            // reused by the next socket any thread opens: reading it would take another connection's
+            // bytes. A source closed with its tail unread is a cut stream.
+            owner.abort(new ClosedChannelException(), source);
+            return;
+        }
         // If the source's own output is already shut, its socket is fully closed at the TCP
         // level, and nothing (no writability change of a finished direction) would resume a
         // paced drain: the tail must be read now, whatever the sink holds.

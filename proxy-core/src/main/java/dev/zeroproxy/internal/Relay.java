@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -108,39 +109,60 @@ final class Relay implements PumpOwner {
      * The upstream socket could not even be created (out of descriptors, EMFILE or ENFILE; out
      * of kernel memory). Netty then hands back a placeholder channel registered nowhere, whose
      * future notifies on its global executor rather than this loop, and which cannot be closed
-     * (closing it throws "channel not registered to an event loop"). So there is no upstream:
-     * the failure is reported here, on this loop, once, and the client is reset: its request
-     * was read by nobody, and a clean EOF would read as an empty answer.
+     * (closing it throws "channel not registered to an event loop"). So there is no upstream,
+     * and the failure is handled here, on this loop.
      */
     private void upstreamSocketFailed(Throwable cause) {
         connect = null;
-        server.counters().connectFailures.increment();
-        LOGGER.debug("{}: no upstream socket: {}", info, cause.toString());
-        notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
-        client.config().setOption(ChannelOption.SO_LINGER, 0);
-        close(cause);
+        connectFailed(cause);
     }
 
     private void upstreamConnectDone(ChannelFuture connect) {
-        if (heldForReset != null) {
-            deliverHeldThenReset(connect);
-            return;
-        }
-        if (closing) {
+        ArrayDeque<ByteBuf> held = heldForReset;
+        heldForReset = null;
+        if (closing && held == null) {
+            // Closed meanwhile (idle or drain timeout): the connect was cancelled with it.
             connect.channel().close();
             return;
         }
         if (!connect.isSuccess()) {
-            server.counters().connectFailures.increment();
-            LOGGER.debug("{}: upstream connect failed: {}", info, connect.cause().toString());
-            notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, connect.cause()));
-            close(connect.cause());
+            if (held != null) {
+                held.forEach(ReferenceCountUtil::release);
+            }
+            connectFailed(connect.cause());
+            return;
+        }
+        if (held != null) {
+            // The client was cut while this connect was pending: deliver what it sent, then the reset.
+            ByteBuf buf;
+            while ((buf = held.poll()) != null) {
+                upstream.write(buf, upstream.voidPromise());
+            }
+            resetAfterFlush(upstream);
             return;
         }
         LOGGER.debug("{}: upstream connected", info);
         notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
         fromClient.start(client, upstream);
         fromUpstream.start(upstream, client);
+    }
+
+    /**
+     * No upstream could be had (refused, timed out, reset during the handshake, no socket):
+     * reported once. The client, if still there, is reset: nothing it sent reached anyone, and a
+     * clean EOF would read as an empty answer. A direct connection would have been refused too.
+     */
+    private void connectFailed(Throwable cause) {
+        server.counters().connectFailures.increment();
+        LOGGER.debug("{}: upstream connect failed: {}", info, cause.toString());
+        notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
+        if (!closing) {
+            beginClosing(cause);
+            resetNow(client);
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
     }
 
     @Override
@@ -161,17 +183,20 @@ final class Relay implements PumpOwner {
     }
 
     /**
-     * A channel closed without the relay asking. What its source sent is already read, so the
-     * direction out of it ends as at EOF; nothing can reach it any more, so the direction into
-     * it is over.
+     * A channel closed without the relay asking. A copying source has read everything up to
+     * its EOF by then, so the direction out of it ends as at EOF, and nothing can reach the
+     * channel any more, so the direction into it is over. But where bytes it sent may still
+     * have been unread (before the upstream connected, or while the kernel spliced or drained
+     * it), the stream out of it is cut, and its peer must be told so: that is an abort.
      */
     @Override
     public void channelInactive(Channel channel) {
         if (closing) {
             return;
         }
-        if (!fromClient.isStarted()) {
-            close(null);
+        PumpState out = pumpFrom(channel).state();
+        if (out == PumpState.WAITING || out == PumpState.SPLICING || out == PumpState.DRAINING) {
+            abort(new ClosedChannelException(), channel);
             return;
         }
         pumpInto(channel).finish();
@@ -210,33 +235,32 @@ final class Relay implements PumpOwner {
         resetAfterFlush(peer);
     }
 
-    private void deliverHeldThenReset(ChannelFuture connect) {
-        ArrayDeque<ByteBuf> held = heldForReset;
-        heldForReset = null;
-        if (!connect.isSuccess()) {
-            held.forEach(ReferenceCountUtil::release);
-            connect.channel().close();
-            return;
-        }
-        ByteBuf buf;
-        while ((buf = held.poll()) != null) {
-            upstream.write(buf, upstream.voidPromise());
-        }
-        resetAfterFlush(upstream);
-    }
-
     /**
      * Hands {@code peer}'s kernel what is queued for it (a flush writes on this thread, as much
      * as the socket takes at once), then closes it with {@code SO_LINGER} 0, which sends a reset.
-     * What the socket did not take is cut, and the reset says so; a peer that reads nothing does
-     * not hold the close up.
+     * On loopback what the kernel took is already in the peer's receive queue; between hosts,
+     * what it has not transmitted yet is discarded with the reset. Either way the peer reads a
+     * prefix and then the reset, and a peer that reads nothing does not hold the close up.
      */
     private static void resetAfterFlush(Channel peer) {
+        // Linger first: the flush itself may fail (the peer gone too) and close the channel.
+        resetOnClose(peer);
         if (peer.isActive()) {
             peer.flush();
-            peer.config().setOption(ChannelOption.SO_LINGER, 0);
         }
         peer.close();
+    }
+
+    /** Closes {@code channel} with a reset, dropping whatever is queued for it. */
+    private static void resetNow(Channel channel) {
+        resetOnClose(channel);
+        channel.close();
+    }
+
+    private static void resetOnClose(Channel channel) {
+        if (channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
     }
 
     /** Closes both channels now, reporting {@code why} (null for a clean end) once both are closed. */
@@ -298,6 +322,13 @@ final class Relay implements PumpOwner {
 
     /** Called by the proxy when its drain period ran out. */
     void closeForShutdown() {
+        if (heldForReset != null) {
+            // Waiting for a pending connect to deliver a cut client's bytes: there is no time left.
+            heldForReset.forEach(ReferenceCountUtil::release);
+            heldForReset = null;
+            resetNow(upstream);
+            return;
+        }
         close(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
                 config.drainTimeout()));
     }

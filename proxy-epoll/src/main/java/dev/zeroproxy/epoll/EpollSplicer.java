@@ -8,6 +8,7 @@ import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,13 @@ final class EpollSplicer implements Transport.Splicer {
 
     @Override
     public int drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException {
+        if (!source.isOpen()) {
+            // Netty's FileDescriptor.read does not check that the descriptor is still open, and a
+            // closed descriptor's number is reused by the next socket opened on any thread: reading
+            // it would take that connection's bytes. (Checked on the channel's own event loop, the
+            // only thread that closes it.)
+            throw new ClosedChannelException();
+        }
         FileDescriptor fd = ((AbstractEpollStreamChannel) source).fd();
         ByteBuf buf = source.alloc().directBuffer(DRAIN_CHUNK);
         int n;

@@ -41,11 +41,13 @@ public record ResetCase(Phase phase, Side resetting, long seed) {
         BEFORE_UPSTREAM_CONNECTS(List.of(Ending.RESET)),
         /**
          * A short preamble and 1 MiB in large writes, then a reset, at once after the connection
-         * opens: the proxy may still hold early bytes, or be connecting, when the reset arrives.
+         * opens: from the client, the proxy may still hold early bytes, or be connecting, when the
+         * reset arrives; from the upstream, just after the proxy saw its connect complete.
          */
         RIGHT_AFTER_OPEN(List.of(Ending.RESET)),
         /**
-         * The upstream resets the moment it accepts, having sent nothing. Upstream side only: a
+         * The upstream resets the moment it accepts, having sent nothing; the reset may come before
+         * the proxy has seen its connect complete (the connect then fails). Upstream side only: a
          * client reset before the proxy accepted may never reach the upstream at all.
          */
         AT_ONCE(List.of(Ending.RESET)),
