@@ -142,6 +142,19 @@ public abstract class Transport {
          * @return the bytes read, or -1 once the whole stream has been read
          */
         int drainAfterEndOfStream(Channel source, Consumer<ByteBuf> out) throws IOException;
+
+        /**
+         * Before {@code sink} is reset because its source failed: moves what is still in the
+         * pipe into {@code sink} to its socket, as much as the socket takes now, so that what was
+         * read before the failure is delivered ahead of the reset. The caller has flushed
+         * everything else queued for {@code sink} first, so nothing is reordered. The default,
+         * for a splice that cannot strand bytes, does nothing.
+         *
+         * @return the bytes moved
+         */
+        default int salvage(Channel sink) throws IOException {
+            return 0;
+        }
     }
 
     // ---- choosing ----

@@ -2,17 +2,21 @@ package dev.zeroproxy.internal;
 
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.ConnectionSummary;
+import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.Transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -242,13 +246,34 @@ final class Relay implements PumpOwner {
      * what it has not transmitted yet is discarded with the reset. Either way the peer reads a
      * prefix and then the reset, and a peer that reads nothing does not hold the close up.
      */
-    private static void resetAfterFlush(Channel peer) {
+    private void resetAfterFlush(Channel peer) {
         // Linger first: the flush itself may fail (the peer gone too) and close the channel.
         resetOnClose(peer);
         if (peer.isActive()) {
             peer.flush();
+            salvageSplicedBytes(peer);
         }
         peer.close();
+    }
+
+    /**
+     * A splice that failed part-way can leave bytes in the pipe into {@code peer} that no queued
+     * write will move (see {@link Transport.Splicer#salvage}). They go to the socket now, but
+     * only when everything queued for the peer before them was written: otherwise they would
+     * overtake it, and the socket is full anyway.
+     */
+    private void salvageSplicedBytes(Channel peer) {
+        Transport.Splicer splicer = config.forwarding() == Forwarding.COPY ? null : config.transport().splicer();
+        ChannelOutboundBuffer queued = peer.unsafe().outboundBuffer();
+        if (splicer == null || queued == null || !queued.isEmpty()) {
+            return;
+        }
+        try {
+            splicer.salvage(peer);
+        } catch (IOException | RuntimeException e) {
+            // The peer is being reset for the cut either way; what did not move is cut with it.
+            LOGGER.debug("{}: could not move spliced bytes ahead of the reset: {}", info, e.toString());
+        }
     }
 
     /** Closes {@code channel} with a reset, dropping whatever is queued for it. */

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
+import io.netty.channel.epoll.Native;
 import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,6 +33,30 @@ final class EpollSplicer implements Transport.Splicer {
         AbstractEpollStreamChannel target = (AbstractEpollStreamChannel) sink;
         SplicePipes.install(target, pipeSize, PipeBudget.PROCESS);
         return ((AbstractEpollStreamChannel) source).spliceTo(target, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Netty 4.2.18's splice-in pass ({@code AbstractEpollStreamChannel.SpliceInTask.spliceIn})
+     * calls splice() until it returns 0 and only then queues the splice-out of what the pass
+     * moved; when a later call of the pass fails (the source was reset), the bytes the earlier
+     * calls moved stay in the target's pipe with no splice-out queued, delivered by nobody. A
+     * peer reset after a cut must still get them first, so they are moved here.
+     */
+    @Override
+    public int salvage(Channel sink) throws IOException {
+        AbstractEpollStreamChannel target = (AbstractEpollStreamChannel) sink;
+        FileDescriptor pipeIn = SplicePipes.pipeIn(target);
+        if (pipeIn == null || !pipeIn.isOpen() || !sink.isOpen()) {
+            return 0;
+        }
+        int socket = target.fd().intValue();
+        int moved = 0;
+        int n;
+        // Non-blocking: 0 once the pipe is empty or the socket full (Native.splice maps EAGAIN to 0).
+        while ((n = Native.splice(pipeIn.intValue(), -1, socket, -1, Integer.MAX_VALUE)) > 0) {
+            moved += n;
+        }
+        return moved;
     }
 
     @Override

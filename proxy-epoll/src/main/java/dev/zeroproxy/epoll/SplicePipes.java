@@ -99,6 +99,18 @@ final class SplicePipes {
         }
     }
 
+    /** The read end of {@code channel}'s splice pipe, or null if it has none (or the field is out of reach). */
+    static FileDescriptor pipeIn(AbstractEpollStreamChannel channel) {
+        if (PIPE_IN == null) {
+            return null;
+        }
+        try {
+            return (FileDescriptor) PIPE_IN.get(channel);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("the pipe fields were made accessible", e);
+        }
+    }
+
     private static void noteBudgetSpentOnce(PipeBudget budget) {
         if (BUDGET_SPENT_NOTED.compareAndSet(false, true)) {
             LOGGER.info("{} MiB of enlarged splice pipes are open, half of this user's pipe-user-pages-soft:"

@@ -86,6 +86,10 @@ class ProxyLifecycleTest {
             try (Socket client = new Socket()) {
                 client.connect(address, 5_000);
                 client.getOutputStream().write(41);
+                // Only a connection the proxy has accepted is open for it: one still in the kernel's
+                // accept queue is reset when the listener closes (as with any server), and on a
+                // busy machine the accept can lag the client's connect.
+                Await.until(() -> events.of("connected").size() == 1, Duration.ofSeconds(5), () -> "accepted");
                 CompletableFuture<Void> closing = CompletableFuture.runAsync(proxy::close);
                 Await.until(() -> !proxy.isAccepting(), Duration.ofSeconds(5), () -> "closing began");
                 Await.until(() -> refusesConnections(address), Duration.ofSeconds(5), () -> "listener unbound");
