@@ -124,13 +124,23 @@ public abstract class Transport {
         /**
          * From now on, everything {@code source} reads goes to {@code sink} by splice, queued
          * behind whatever was written to {@code sink} before. Reads of {@code source} must be
-         * off when this is called; the caller turns them on afterwards.
+         * off when this is called, or it must be called from inside a read of {@code source};
+         * the caller turns reads on afterwards. The pipe into {@code sink} is made by
+         * {@link #preparePipe}, which the caller invokes before the first splice pass.
          *
-         * @param pipeSize the capacity to ask for the pipe into {@code sink}; a transport that
-         *     cannot size pipes, or is refused, uses the system default and says so in its log
          * @return completes only if splicing fails (for example when a channel closes)
          */
-        ChannelFuture start(Channel source, Channel sink, int pipeSize);
+        ChannelFuture start(Channel source, Channel sink);
+
+        /**
+         * Creates the pipe into {@code sink} with about {@code pipeSize} bytes of capacity,
+         * unless it has one. Called right before the first splice pass into {@code sink}, so a
+         * spliced connection that has not carried a byte holds no pipe (two descriptors, not
+         * six). A transport that cannot size pipes, or is refused, leaves the system default to
+         * be made by the first pass and says so in its log.
+         */
+        default void preparePipe(Channel sink, int pipeSize) {
+        }
 
         /**
          * After {@code source}'s end of stream, reads one buffer of what is still queued in its

@@ -29,6 +29,9 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
 
         /** Whether the channel is still open, so that its descriptor is still its own. */
         boolean channelOpen();
+
+        /** A read of the channel (a splice pass, or reads into buffers) is about to begin. */
+        void readStarting();
     }
 
     private final RecvByteBufAllocator delegate = new AdaptiveRecvByteBufAllocator();
@@ -86,6 +89,9 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
 
         @Override
         public void reset(ChannelConfig config) {
+            // Every transport resets its handle before each read, and epoll does so before the
+            // splice pass of that read: the last moment to give the pass the pipe it should use.
+            counter.readStarting();
             delegate.reset(config);
         }
 

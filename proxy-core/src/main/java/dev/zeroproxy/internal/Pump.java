@@ -63,6 +63,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private Channel sink;
     /** Bytes were written to the sink in this read burst and await the flush at its end. */
     private boolean flushPending;
+    /** Splicing started with reads off: the pipe is made when the first read begins. */
+    private boolean pipePending;
     private long bytesRead;
     private long bytesCopied;
     private long bytesSpliced;
@@ -116,7 +118,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             return;
         }
         if (splicer != null && copyBeforeSplice == 0) {
-            startSplicing();
+            startSplicing(false);
         } else {
             moveTo(PumpState.COPYING);
         }
@@ -139,14 +141,23 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     /**
      * Hands this direction to the kernel. Whatever was copied before is already queued on the
      * sink, and the splice's writes queue behind it, so no byte is reordered at the switch.
+     *
+     * @param insideRead called from {@code channelRead}: the same read goes on to splice, so the
+     *     pipe is made now; otherwise reads are off and it is made when the next read begins
+     *     ({@link #readStarting}), so a connection that never carries a byte never holds one
      */
-    private void startSplicing() {
+    private void startSplicing(boolean insideRead) {
         moveTo(PumpState.SPLICING);
+        if (insideRead) {
+            splicer.preparePipe(sink, splicePipeSize);
+        } else {
+            pipePending = true;
+        }
         if (Boolean.FALSE.equals(source.config().getOption(ChannelOption.ALLOW_HALF_CLOSURE))) {
             // The end-of-stream drain needs the input-shutdown event: see sourceOutputShut().
             source.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
-        splice = splicer.start(source, sink, splicePipeSize);
+        splice = splicer.start(source, sink);
         splice.addListener(spliced -> {
             // A channel closing fails the splice too; closes are the relay's business
             // (channelInactive). Any other failure is a real I/O error.
@@ -159,6 +170,14 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     @Override
     public boolean channelOpen() {
         return self == null || self.isOpen();
+    }
+
+    @Override
+    public void readStarting() {
+        if (pipePending && sink.isOpen()) {
+            pipePending = false;
+            splicer.preparePipe(sink, splicePipeSize);
+        }
     }
 
     @Override
@@ -242,7 +261,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         } else if (shouldSwitchToSplice()) {
             // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
             // writable, because from now on the splice, not this pump, drives AUTO_READ.
-            startSplicing();
+            startSplicing(true);
         }
     }
 
@@ -302,7 +321,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             // AUTO's usual switch point: a read that fills the sink past its high water mark
             // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
             // with reads off, which is when a splice must be queued anyway.
-            startSplicing();
+            startSplicing(false);
         }
         source.config().setAutoRead(true);
     }

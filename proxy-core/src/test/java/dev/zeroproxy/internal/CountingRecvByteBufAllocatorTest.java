@@ -28,6 +28,10 @@ class CountingRecvByteBufAllocatorTest {
         public boolean channelOpen() {
             return open;
         }
+
+        @Override
+        public void readStarting() {
+        }
     };
 
     @Test

@@ -274,7 +274,7 @@ class PumpTest {
         }
 
         @Override
-        public ChannelFuture start(Channel source, Channel sink, int pipeSize) {
+        public ChannelFuture start(Channel source, Channel sink) {
             starts++;
             return source.newPromise();
         }

@@ -29,10 +29,13 @@ final class EpollSplicer implements Transport.Splicer {
 
     @Override
     @SuppressWarnings("deprecation") // spliceTo is deprecated in Netty 4.2; it stays behind this class.
-    public ChannelFuture start(Channel source, Channel sink, int pipeSize) {
-        AbstractEpollStreamChannel target = (AbstractEpollStreamChannel) sink;
-        SplicePipes.install(target, pipeSize, PipeBudget.PROCESS);
-        return ((AbstractEpollStreamChannel) source).spliceTo(target, Integer.MAX_VALUE);
+    public ChannelFuture start(Channel source, Channel sink) {
+        return ((AbstractEpollStreamChannel) source).spliceTo((AbstractEpollStreamChannel) sink, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void preparePipe(Channel sink, int pipeSize) {
+        SplicePipes.install((AbstractEpollStreamChannel) sink, pipeSize, PipeBudget.PROCESS);
     }
 
     /**
