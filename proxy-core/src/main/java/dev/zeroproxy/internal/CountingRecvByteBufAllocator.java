@@ -71,7 +71,9 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator {
                 // check after buffer reads only), and after EPOLLRDHUP it keeps reading whatever
                 // this handle says. A closed descriptor's number is reused by the next socket any
                 // thread opens, so such a read would take another connection's bytes. A buffer
-                // with no room turns it into a zero-length read, which takes nothing.
+                // with no room turns it into a zero-length read, which takes no bytes (Netty then
+                // treats the channel's input as ended, harmlessly: it is closed). The complete fix
+                // belongs in Netty: a closed check after the splice pass, as after buffer reads.
                 return alloc.directBuffer(0, 0);
             }
             return delegate.allocate(alloc);

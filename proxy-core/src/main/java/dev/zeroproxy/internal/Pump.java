@@ -65,6 +65,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private boolean flushPending;
     /** Splicing started with reads off: the pipe is made when the first read begins. */
     private boolean pipePending;
+    /** Between the source's first channelRead of a read and its channelReadComplete. */
+    private boolean inRead;
     private long bytesRead;
     private long bytesCopied;
     private long bytesSpliced;
@@ -160,9 +162,11 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         splice = splicer.start(source, sink);
         splice.addListener(spliced -> {
             // A channel closing fails the splice too; closes are the relay's business
-            // (channelInactive). Any other failure is a real I/O error.
+            // (channelInactive). Any other failure is a real I/O error: of the source (a failed
+            // splice in), or of the sink (a failed splice out, after which Netty has closed it).
+            // The side that failed is closed and the other reset, so it must be the right one.
             if (!spliced.isSuccess() && !(spliced.cause() instanceof ClosedChannelException)) {
-                owner.abort(spliced.cause(), source);
+                owner.abort(spliced.cause(), sink.isActive() ? source : sink);
             }
         });
     }
@@ -240,6 +244,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             return;
         }
         ByteBuf buf = (ByteBuf) msg;
+        inRead = true;
         if (state == PumpState.WAITING) {
             if (held == null) {
                 held = new ArrayDeque<>();
@@ -287,6 +292,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
         if (flushPending && sink != null) {
             flushPending = false;
             sink.flush();
@@ -320,8 +326,9 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         if (shouldSwitchToSplice()) {
             // AUTO's usual switch point: a read that fills the sink past its high water mark
             // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
-            // with reads off, which is when a splice must be queued anyway.
-            startSplicing(false);
+            // with reads off, which is when a splice must be queued anyway. A flush inside a read
+            // of the source can raise this too, and that read goes on to splice: the pipe is made now.
+            startSplicing(inRead);
         }
         source.config().setAutoRead(true);
     }

@@ -82,6 +82,47 @@ class SplicePipeSizeTest {
         }
     }
 
+    /**
+     * AUTO switches to splice in the middle of a read, either in {@code channelRead} or from the
+     * sink's writability change that a flush inside that read raises: both must give the
+     * following splice pass the sized pipe, not the 64 KiB one Netty would make itself.
+     */
+    @Test
+    void autoSplicePipesHaveTheDefaultCapacityWhereverTheSwitchHappens() throws Exception {
+        Set<Path> pipesBefore = OpenPipes.open();
+        try (LoopbackServer echo = LoopbackServer.echo();
+                Proxy proxy = Proxy.builder()
+                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                        .upstream(echo.address())
+                        .transport(Transport.named("epoll"))
+                        .forwarding(Forwarding.AUTO)
+                        .start();
+                Socket client = new Socket()) {
+            client.connect(proxy.localAddress(), 5_000);
+            long length = 16L << 20;
+            Thread writer = new Thread(() -> {
+                try {
+                    Payload.write(client.getOutputStream(), 77, length, 256 * 1024);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, "payload-writer");
+            writer.start();
+            assertEquals(Payload.sha256Of(77, length), Payload.readExactly(client.getInputStream(), length));
+            writer.join(30_000);
+
+            Set<Path> newPipes = OpenPipes.open();
+            newPipes.removeAll(pipesBefore);
+            assertEquals(4, newPipes.size(), "both directions switched to splice: " + newPipes);
+            List<Integer> capacities = newPipes.stream().map(SplicePipeSizeTest::capacity).collect(Collectors.toList());
+            int size = ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE;
+            assertEquals(List.of(size, size, size, size), capacities, "F_GETPIPE_SZ of " + newPipes);
+            client.shutdownOutput();
+            client.getInputStream().readAllBytes();
+            Await.until(() -> proxy.stats().openChannels() == 0, Duration.ofSeconds(10), () -> "connection closed");
+        }
+    }
+
     @Test
     void aRefusedSizeLeavesTheDescriptorAsItWas(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("not-a-pipe"), "x");
