@@ -16,7 +16,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.util.ArrayDeque;
 
 /**
  * One direction of a relay: the handler on its source channel, writing to its sink.
@@ -51,10 +50,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private final long copyBeforeSplice;
     private final int splicePipeSize;
     private PumpState state = PumpState.WAITING;
-    /** What the source delivered while WAITING, in order; null when nothing is held. */
-    private ArrayDeque<ByteBuf> held;
-    /** The source's end of stream arrived while WAITING. */
-    private boolean heldEndOfStream;
+    /** What the source delivered while WAITING; null when nothing came. */
+    private HeldReads held;
     /** The kernel splice, once this direction was handed to it; it stays set after the source ends. */
     private ChannelFuture splice;
     /** The channel this pump is the handler of: its source, known before {@link #start}. */
@@ -107,15 +104,12 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     void start(Channel source, Channel sink) {
         this.source = source;
         this.sink = sink;
-        if (held != null) {
-            ByteBuf buf;
-            while ((buf = held.poll()) != null) {
-                forward(buf);
-            }
-            held = null;
+        HeldReads early = held;
+        held = null;
+        if (early != null && early.handTo(this::forward)) {
             sink.flush();
         }
-        if (heldEndOfStream) {
+        if (early != null && early.hasEndOfStream()) {
             sourceEnded();
             return;
         }
@@ -134,8 +128,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
      * upstream itself (the client was cut before the upstream connected); the caller owns the
      * buffers from now on.
      */
-    ArrayDeque<ByteBuf> takeHeld() {
-        ArrayDeque<ByteBuf> taken = held == null ? new ArrayDeque<>() : held;
+    HeldReads takeHeld() {
+        HeldReads taken = held == null ? new HeldReads() : held;
         held = null;
         return taken;
     }
@@ -246,10 +240,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         ByteBuf buf = (ByteBuf) msg;
         inRead = true;
         if (state == PumpState.WAITING) {
-            if (held == null) {
-                held = new ArrayDeque<>();
-            }
-            held.add(buf);
+            held().add(buf);
             return;
         }
         forward(buf);
@@ -270,6 +261,13 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         }
     }
 
+    private HeldReads held() {
+        if (held == null) {
+            held = new HeldReads();
+        }
+        return held;
+    }
+
     /** Writes the very buffer that was read to the sink; the sink releases it once written. */
     private void forward(ByteBuf buf) {
         int readable = buf.readableBytes();
@@ -285,7 +283,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     public void handlerRemoved(ChannelHandlerContext ctx) {
         // The pair closed before the upstream was connected: release what was held meanwhile.
         if (held != null) {
-            held.forEach(ReferenceCountUtil::release);
+            held.release();
             held = null;
         }
     }
@@ -347,7 +345,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             if (state == PumpState.WAITING) {
-                heldEndOfStream = true;
+                held().endOfStream();
             } else if (state == PumpState.SPLICING) {
                 moveTo(PumpState.DRAINING);
                 drainSplicedSource();

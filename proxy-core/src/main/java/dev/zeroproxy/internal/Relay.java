@@ -7,19 +7,16 @@ import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.Transport;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,7 +52,7 @@ final class Relay implements PumpOwner {
      * What the client sent before it was cut while the upstream was still connecting: handed to
      * the upstream, followed by a reset, once the connect completes.
      */
-    private ArrayDeque<ByteBuf> heldForReset;
+    private HeldReads heldForReset;
     private ScheduledFuture<?> idleCheck;
     private boolean closing;
     private Throwable cause;
@@ -122,7 +119,7 @@ final class Relay implements PumpOwner {
     }
 
     private void upstreamConnectDone(ChannelFuture connect) {
-        ArrayDeque<ByteBuf> held = heldForReset;
+        HeldReads held = heldForReset;
         heldForReset = null;
         if (closing && held == null) {
             // Closed meanwhile (idle or drain timeout): the connect was cancelled with it.
@@ -131,17 +128,14 @@ final class Relay implements PumpOwner {
         }
         if (!connect.isSuccess()) {
             if (held != null) {
-                held.forEach(ReferenceCountUtil::release);
+                held.release();
             }
             connectFailed(connect.cause());
             return;
         }
         if (held != null) {
             // The client was cut while this connect was pending: deliver what it sent, then the reset.
-            ByteBuf buf;
-            while ((buf = held.poll()) != null) {
-                upstream.write(buf, upstream.voidPromise());
-            }
+            held.handTo(buf -> upstream.write(buf, upstream.voidPromise()));
             resetAfterFlush(upstream);
             return;
         }
@@ -349,7 +343,7 @@ final class Relay implements PumpOwner {
     void closeForShutdown() {
         if (heldForReset != null) {
             // Waiting for a pending connect to deliver a cut client's bytes: there is no time left.
-            heldForReset.forEach(ReferenceCountUtil::release);
+            heldForReset.release();
             heldForReset = null;
             resetNow(upstream);
             return;

@@ -44,13 +44,7 @@ class SplicePipeSizeTest {
         assertNull(LibC.unavailabilityCause(), "JNA binds fcntl here");
         Set<Path> pipesBefore = OpenPipes.open();
         try (LoopbackServer echo = LoopbackServer.echo();
-                Proxy proxy = Proxy.builder()
-                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                        .upstream(echo.address())
-                        .transport(Transport.named("epoll"))
-                        .forwarding(Forwarding.SPLICE)
-                        .splicePipeSize(pipeSize)
-                        .start();
+                Proxy proxy = startProxy(echo, Forwarding.SPLICE, pipeSize);
                 Socket client = new Socket()) {
             client.connect(proxy.localAddress(), 5_000);
             client.getOutputStream().write(new byte[] {1, 2, 3});
@@ -91,12 +85,7 @@ class SplicePipeSizeTest {
     void autoSplicePipesHaveTheDefaultCapacityWhereverTheSwitchHappens() throws Exception {
         Set<Path> pipesBefore = OpenPipes.open();
         try (LoopbackServer echo = LoopbackServer.echo();
-                Proxy proxy = Proxy.builder()
-                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                        .upstream(echo.address())
-                        .transport(Transport.named("epoll"))
-                        .forwarding(Forwarding.AUTO)
-                        .start();
+                Proxy proxy = startProxy(echo, Forwarding.AUTO, ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE);
                 Socket client = new Socket()) {
             client.connect(proxy.localAddress(), 5_000);
             long length = 16L << 20;
@@ -133,6 +122,16 @@ class SplicePipeSizeTest {
         } finally {
             notAPipe.close();
         }
+    }
+
+    private static Proxy startProxy(LoopbackServer upstream, Forwarding mode, int pipeSize) {
+        return Proxy.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .upstream(upstream.address())
+                .transport(Transport.named("epoll"))
+                .forwarding(mode)
+                .splicePipeSize(pipeSize)
+                .start();
     }
 
     private static int capacity(Path fd) {

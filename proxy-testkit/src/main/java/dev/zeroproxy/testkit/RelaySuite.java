@@ -257,8 +257,6 @@ public abstract class RelaySuite {
         long buffersBefore = directBuffersOutOfThePool();
         crowd.echoAll(70_000, 1024, false, Duration.ofSeconds(60));
         long heldWhileIdle = directBuffersOutOfThePool() - buffersBefore;
-        System.out.printf("%s/%s: %d idle pairs, %d pooled buffers more than before the first exchange%n",
-                transport().name(), forwarding(), MANY_PAIRS, heldWhileIdle);
         // Pooled buffers sit in the event loops' thread caches between reads, a few hundred at
         // most; one buffer kept per idle connection would be MANY_PAIRS more.
         assertTrue(heldWhileIdle < MANY_PAIRS / 4, heldWhileIdle + " pooled buffers more than before, with "
