@@ -1,6 +1,7 @@
 package dev.zeroproxy;
 
 import dev.zeroproxy.internal.ProxyServer;
+import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -60,6 +61,8 @@ public final class ProxyBuilder {
     ProxyListener listener = ProxyListener.NOOP;
     long spliceThreshold = DEFAULT_SPLICE_THRESHOLD;
     int splicePipeSize = DEFAULT_SPLICE_PIPE_SIZE;
+    /** Null: {@link #defaultDirectMemoryBudget()}. */
+    Long directMemoryBudget;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
@@ -159,6 +162,34 @@ public final class ProxyBuilder {
     }
 
     /**
+     * The proxy-wide budget of direct memory for payload waiting on slow sinks: bytes read from
+     * one side and not yet taken by the other side's kernel, summed over every connection.
+     * While the total is at or over it, each direction holding at least its fair share (the
+     * budget divided by the directions holding anything) stops reading until its sink has taken
+     * all it holds; directions whose sinks keep up go on. Nothing is dropped and no connection
+     * fails: it is backpressure, like the {@linkplain #writeBufferWaterMark water marks} but
+     * across the proxy. A soft limit: it can be passed by the read burst each event loop is in
+     * when it runs out (a burst stops at the high water mark), and by one read (at most 64 KiB)
+     * per direction still reading; and a direction holding less than one read (64 KiB) is not
+     * counted. Bytes moved by splice wait in kernel pipes and do not count.
+     *
+     * <p>Default: half of the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, or
+     * Netty's {@code io.netty.maxDirectMemory}, which the pooled allocator obeys), leaving the
+     * other half to the allocator's chunk and cache overhead. Must be at least the high water
+     * mark and at most that limit. See docs/reliability.md for how HAProxy and nginx bound the
+     * same memory.
+     */
+    public ProxyBuilder directMemoryBudget(long bytes) {
+        this.directMemoryBudget = bytes;
+        return this;
+    }
+
+    /** The default of {@link #directMemoryBudget(long)}: half of the JVM's direct-memory limit. */
+    public static long defaultDirectMemoryBudget() {
+        return PlatformDependent.maxDirectMemory() / 2;
+    }
+
+    /**
      * Sets a TCP socket option (see {@link TcpOption} for each one's scope, default and caveat).
      * Setting an option again replaces its value.
      */
@@ -198,6 +229,11 @@ public final class ProxyBuilder {
         check(splicePipeSize >= MIN_SPLICE_PIPE_SIZE && splicePipeSize <= MAX_SPLICE_PIPE_SIZE,
                 "splicePipeSize: " + splicePipeSize + " (expected: " + MIN_SPLICE_PIPE_SIZE + ".."
                         + MAX_SPLICE_PIPE_SIZE + " bytes)");
+        long directMemoryLimit = PlatformDependent.maxDirectMemory();
+        long budget = directMemoryBudget != null ? directMemoryBudget : defaultDirectMemoryBudget();
+        check(budget >= writeBufferHighWaterMark && budget <= directMemoryLimit,
+                "directMemoryBudget: " + budget + " (expected: " + writeBufferHighWaterMark
+                        + ".." + directMemoryLimit + " bytes, from the high water mark to the JVM's direct-memory limit)");
         Transport chosen = transport != null ? transport : Transport.best(forwarding);
         if (!chosen.isAvailable()) {
             Throwable cause = chosen.unavailabilityCause();
@@ -215,7 +251,7 @@ public final class ProxyBuilder {
                         + chosen.name() + " (expected: " + supportersOf(option.getKey()) + ")");
             }
         }
-        return new ProxyConfig(this, chosen);
+        return new ProxyConfig(this, chosen, budget);
     }
 
     /**

@@ -27,9 +27,10 @@ public final class ProxyConfig {
     private final ProxyListener listener;
     private final long spliceThreshold;
     private final int splicePipeSize;
+    private final long directMemoryBudget;
     private final Map<TcpOption<?>, Object> socketOptions;
 
-    ProxyConfig(ProxyBuilder b, Transport transport) {
+    ProxyConfig(ProxyBuilder b, Transport transport, long directMemoryBudget) {
         this.listen = b.listen;
         this.upstream = b.upstream;
         this.forwarding = b.forwarding;
@@ -43,6 +44,7 @@ public final class ProxyConfig {
         this.listener = b.listener;
         this.spliceThreshold = b.spliceThreshold;
         this.splicePipeSize = b.splicePipeSize;
+        this.directMemoryBudget = directMemoryBudget;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -111,6 +113,11 @@ public final class ProxyConfig {
         return splicePipeSize;
     }
 
+    /** The proxy-wide limit on payload bytes queued for slow sinks; see {@link ProxyBuilder#directMemoryBudget(long)}. */
+    public long directMemoryBudget() {
+        return directMemoryBudget;
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -135,6 +142,7 @@ public final class ProxyConfig {
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize(splicePipeSize)
+                .directMemoryBudget(directMemoryBudget)
                 .listener(listener);
         builder.socketOptions.putAll(socketOptions);
         return builder;
@@ -146,6 +154,7 @@ public final class ProxyConfig {
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
                 + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize
+                + ", directMemoryBudget=" + directMemoryBudget
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }

@@ -3,8 +3,8 @@ package dev.zeroproxy;
 /**
  * A snapshot of a proxy's counters, taken by {@link Proxy#stats()}.
  *
- * <p>Counters only grow over the proxy's life; {@code activeConnections}, {@code openChannels}
- * and {@code directMemoryUsed} are gauges. Bytes count payload read from one side and handed
+ * <p>Counters only grow over the proxy's life; {@code activeConnections}, {@code openChannels},
+ * {@code directMemoryUsed} and {@code bytesQueued} are gauges. Bytes count payload read from one side and handed
  * to the other.
  *
  * @param acceptedConnections client connections accepted
@@ -16,6 +16,10 @@ package dev.zeroproxy;
  * @param bytesCopied of all those bytes, the ones forwarded through a user-space buffer
  * @param bytesSpliced of all those bytes, the ones moved by kernel {@code splice()}
  * @param directMemoryUsed bytes of direct memory the proxy's pooled buffer allocator holds
+ * @param bytesQueued bytes read and waiting in the proxy's buffers for a slow sink, the figure
+ *     {@link ProxyBuilder#directMemoryBudget(long)} limits (as last reported after each flush)
+ * @param memoryBudgetPauses times a connection's direction stopped reading because the
+ *     proxy-wide direct-memory budget was used up
  */
 public record ProxyStats(
         long acceptedConnections,
@@ -26,7 +30,9 @@ public record ProxyStats(
         long bytesFromUpstreams,
         long bytesCopied,
         long bytesSpliced,
-        long directMemoryUsed) {
+        long directMemoryUsed,
+        long bytesQueued,
+        long memoryBudgetPauses) {
 
     /**
      * Bytes read in both directions. Equal to {@code bytesCopied + bytesSpliced} once the

@@ -21,9 +21,9 @@ final class ProxyCounters {
         (direction == Direction.FROM_CLIENT ? fromClients : fromUpstreams).add(bytes);
     }
 
-    ProxyStats snapshot(PooledByteBufAllocator allocator) {
+    ProxyStats snapshot(PooledByteBufAllocator allocator, MemoryBudget budget) {
         return new ProxyStats(accepted.sum(), active.sum(), openChannels.sum(), connectFailures.sum(),
                 fromClients.sum(), fromUpstreams.sum(), copied.sum(), spliced.sum(),
-                allocator.metric().usedDirectMemory());
+                allocator.metric().usedDirectMemory(), budget.queued(), budget.pauses());
     }
 }

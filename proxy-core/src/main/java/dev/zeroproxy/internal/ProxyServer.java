@@ -48,6 +48,7 @@ public final class ProxyServer implements Proxy {
     private final EventLoopGroup group;
     private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final ProxyCounters counters = new ProxyCounters();
+    private final MemoryBudget memoryBudget;
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -60,6 +61,7 @@ public final class ProxyServer implements Proxy {
 
     private ProxyServer(ProxyConfig config) {
         this.config = config;
+        this.memoryBudget = new MemoryBudget(config.directMemoryBudget());
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
@@ -215,6 +217,10 @@ public final class ProxyServer implements Proxy {
         return counters;
     }
 
+    MemoryBudget memoryBudget() {
+        return memoryBudget;
+    }
+
     long nextConnectionId() {
         return connectionIds.incrementAndGet();
     }
@@ -264,7 +270,7 @@ public final class ProxyServer implements Proxy {
 
     @Override
     public ProxyStats stats() {
-        return counters.snapshot(allocator);
+        return counters.snapshot(allocator, memoryBudget);
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -27,7 +29,9 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Backpressure: while the sink holds more than its high water mark the source stops
  * reading ({@code AUTO_READ} off), and starts again when the sink drains below the low mark,
- * so a slow reader costs the proxy at most a water mark of memory per direction.
+ * so a slow reader costs the proxy at most a water mark of memory per direction. Proxy-wide,
+ * what the sink still holds after each flush is reported to the {@link MemoryBudget}, which
+ * may pause this direction until its sink has taken all of it.
  *
  * <p>Splice ({@link Forwarding#SPLICE}, or {@link Forwarding#AUTO} past its threshold): the
  * transport's {@link Transport.Splicer} moves the bytes in the kernel from then on; this pump
@@ -68,6 +72,12 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private long bytesCopied;
     private long bytesSpliced;
     private long lastReadNanos;
+    /** What the sink held after the last flush, as reported to the memory budget. */
+    private long queued;
+    /** A marker write sits in the sink's queue, to tell when the sink has taken what it held. */
+    private boolean drainWatched;
+    /** Reading is off for the memory budget, until the sink has taken everything it held. */
+    private boolean pausedForBudget;
 
     Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
         this(owner, direction,
@@ -254,6 +264,13 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             if (!sink.isWritable()) {
                 source.config().setAutoRead(false);
             }
+            reportQueued();
+        } else if (owner.memoryBudget().exhausted()) {
+            // The proxy's budget is used up: find out after this read, not at the end of the
+            // burst, whether the sink holds bytes, and pause if it does.
+            flushPending = false;
+            sink.flush();
+            reportQueued();
         } else if (shouldSwitchToSplice()) {
             // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
             // writable, because from now on the splice, not this pump, drives AUTO_READ.
@@ -294,6 +311,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         if (flushPending && sink != null) {
             flushPending = false;
             sink.flush();
+            reportQueued();
         }
         ctx.fireChannelReadComplete();
     }
@@ -311,7 +329,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             }
             return;
         }
-        if (state != PumpState.COPYING || !sink.isWritable()) {
+        if (state != PumpState.COPYING || !sink.isWritable() || pausedForBudget) {
+            // Paused for the memory budget: the sink's drain marker resumes it (sinkDrained).
             return;
         }
         if (((DuplexChannel) source).isInputShutdown()) {
@@ -329,6 +348,63 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             startSplicing(inRead);
         }
         source.config().setAutoRead(true);
+    }
+
+    /**
+     * Tells the memory budget what the sink holds after a flush (nothing, when the sink's kernel
+     * buffer took it all: the common case, which costs a field read and no more), and stops
+     * reading if the budget says so. While the sink holds anything, one empty marker write with
+     * a promise sits behind it: its completion means the sink took everything queued before it.
+     */
+    private void reportQueued() {
+        long before = queued;
+        long now = pendingInSink();
+        if (now != before) {
+            queued = now;
+            if (owner.memoryBudget().changed(before, now) && state == PumpState.COPYING && !pausedForBudget) {
+                pausedForBudget = true;
+                source.config().setAutoRead(false);
+                owner.memoryBudget().paused();
+            }
+        }
+        if (now > 0 && !drainWatched) {
+            drainWatched = true;
+            ChannelPromise marker = sink.newPromise();
+            // Netty completes a write's promise before it subtracts the write from the pending
+            // bytes, so the count is read again in a task, once the marker is gone from it.
+            marker.addListener(written -> {
+                if (!sink.eventLoop().isShuttingDown()) {
+                    sink.eventLoop().execute(this::sinkDrained);
+                }
+            });
+            sink.write(Unpooled.EMPTY_BUFFER, marker);
+            sink.flush();
+        }
+    }
+
+    /** The marker was written (or failed, the sink closing): report again, and resume if paused. */
+    private void sinkDrained() {
+        drainWatched = false;
+        reportQueued();
+        if (pausedForBudget && queued == 0) {
+            pausedForBudget = false;
+            if (state == PumpState.COPYING && source.isOpen() && sink.isWritable()
+                    && !((DuplexChannel) source).isInputShutdown()) {
+                source.config().setAutoRead(true);
+            }
+        }
+    }
+
+    /**
+     * Bytes written to the sink and not yet taken by its kernel, as the budget counts them: 0
+     * below {@link MemoryBudget#UNCOUNTED} (a transport that completes writes later, as io_uring
+     * does, always has one in flight; watching it would cost a promise and a task per flush),
+     * and 0 once the sink is closed.
+     */
+    private long pendingInSink() {
+        ChannelOutboundBuffer pending = sink.unsafe().outboundBuffer();
+        long bytes = pending == null ? 0 : pending.totalPendingWriteBytes();
+        return bytes < MemoryBudget.UNCOUNTED ? 0 : bytes;
     }
 
     private boolean shouldSwitchToSplice() {

@@ -10,6 +10,9 @@ interface PumpOwner {
     /** The proxy-wide counters the pump adds its bytes to. */
     ProxyCounters counters();
 
+    /** The proxy-wide budget the pump reports its sink's queued bytes to. */
+    MemoryBudget memoryBudget();
+
     /** The pump whose sink is {@code channel}. */
     Pump pumpInto(Channel channel);
 

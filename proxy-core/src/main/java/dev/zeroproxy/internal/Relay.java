@@ -84,6 +84,11 @@ final class Relay implements PumpOwner {
         return server.counters();
     }
 
+    @Override
+    public MemoryBudget memoryBudget() {
+        return server.memoryBudget();
+    }
+
     /** Installs the client side and connects the upstream. Called once the client channel is registered. */
     void open() {
         server.channelOpened(client);

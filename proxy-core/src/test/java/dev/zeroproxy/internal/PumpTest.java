@@ -224,6 +224,7 @@ class PumpTest {
     /** Stands in for the relay: pairs the two pumps' channels and records what it is told. */
     private static final class Owner implements PumpOwner {
         private final ProxyCounters counters = new ProxyCounters();
+        private final MemoryBudget budget = new MemoryBudget(Long.MAX_VALUE);
         private final Pump reverse = new Pump(this, Direction.FROM_UPSTREAM, null, 0, 65536);
         private Channel source;
         private Pump pump;
@@ -238,6 +239,11 @@ class PumpTest {
         @Override
         public ProxyCounters counters() {
             return counters;
+        }
+
+        @Override
+        public MemoryBudget memoryBudget() {
+            return budget;
         }
 
         @Override

@@ -12,6 +12,7 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
@@ -516,6 +517,88 @@ public abstract class RelaySuite {
         assertEquals(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
                 ((ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());
         release.countDown();
+    }
+
+    /**
+     * Ten clients push at upstreams that read nothing, through a proxy whose direct-memory
+     * budget (1 MiB) is far below what their water marks would let them queue (10 × 512 KiB): the
+     * directions holding bytes stop reading near the budget, a seventh connection whose upstream
+     * reads still gets through meanwhile, and once the upstreams read, every stream arrives whole.
+     */
+    @Test
+    void memoryBudgetPausesTheDirectionsHoldingBytesAndLosesNothing() throws Exception {
+        StalledUpstreams upstreams = new StalledUpstreams();
+        LoopbackServer server = upstream(upstreams);
+        long budget = 1 << 20;
+        int highWaterMark = 512 << 10;
+        // Small kernel buffers, so that what waits, waits in the proxy's buffers.
+        startProxy(server.address(), b -> b.directMemoryBudget(budget)
+                .writeBufferWaterMark(highWaterMark / 2, highWaterMark)
+                .socketOption(TcpOption.SO_SNDBUF, 32 << 10)
+                .socketOption(TcpOption.SO_RCVBUF, 32 << 10));
+        int stalled = 10;
+        int length = 2 << 20;
+        List<CompletableFuture<String>> sent = new ArrayList<>();
+        for (int tag = 0; tag < stalled; tag++) {
+            sent.add(sendTaggedAsync(connectClient(), tag, 700 + tag, length));
+        }
+        long most = mostQueuedOver(Duration.ofMillis(1500));
+
+        Socket reading = connectClient();
+        String readingSent = sendTaggedAsync(reading, StalledUpstreams.READING, 799, 2 << 20).get(30, TimeUnit.SECONDS);
+        Payload.Received readingGot = upstreams.received(StalledUpstreams.READING).get(30, TimeUnit.SECONDS);
+        assertEquals(2 << 20, readingGot.length(), "a connection whose upstream reads is not held back");
+        assertEquals(readingSent, readingGot.sha256());
+        most = Math.max(most, mostQueuedOver(Duration.ofMillis(300)));
+
+        // Past the budget: the burst each event loop was in when it ran out (up to the high water
+        // mark and one read), then one read (at most 64 KiB) per direction; 10% for Netty's
+        // per-write overhead. Without the budget, the water marks alone would allow 10 × 576 KiB.
+        long read = 64 << 10;
+        long bound = (budget + proxy.config().eventLoops() * (highWaterMark + read) + (stalled + 1) * read) * 11 / 10;
+        assertTrue(most <= bound, "queued " + most + " B with a budget of " + budget + " (expected <= " + bound + ")");
+        if (forwarding() == Forwarding.COPY) {
+            assertTrue(proxy.stats().memoryBudgetPauses() > 0, "the budget paused someone: " + proxy.stats());
+        }
+        upstreams.release();
+        for (int tag = 0; tag < stalled; tag++) {
+            String expected = sent.get(tag).get(60, TimeUnit.SECONDS);
+            Payload.Received got = upstreams.received(tag).get(60, TimeUnit.SECONDS);
+            assertEquals(length, got.length(), "stream " + tag);
+            assertEquals(expected, got.sha256(), "stream " + tag);
+        }
+        Await.until(() -> proxy.stats().bytesQueued() == 0, Duration.ofSeconds(10),
+                () -> "nothing queued once every sink read: " + proxy.stats());
+    }
+
+    /** The most {@link ProxyStats#bytesQueued()} reported over {@code window}. */
+    private long mostQueuedOver(Duration window) throws InterruptedException {
+        long most = 0;
+        long ends = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < ends) {
+            // Sampling a gauge over a fixed window, not waiting for a condition.
+            most = Math.max(most, proxy.stats().bytesQueued());
+            Thread.sleep(10);
+        }
+        return most;
+    }
+
+    /** Sends the tag byte, then {@code length} random bytes, then EOF, on another thread; completes with their digest. */
+    private static CompletableFuture<String> sendTaggedAsync(Socket client, int tag, long seed, long length) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                client.getOutputStream().write(tag);
+                String digest = Payload.write(client.getOutputStream(), seed, length, 64 * 1024);
+                client.shutdownOutput();
+                return digest;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "test-sender-" + tag);
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     // ---- helpers ----

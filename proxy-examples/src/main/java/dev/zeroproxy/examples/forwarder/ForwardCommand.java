@@ -36,17 +36,18 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true)
 public final class ForwardCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ForwardCommand.class);
-    private static final Map<String, String> OPTION_OF_SETTING = Map.of(
-            "listen", "--listen",
-            "upstream", "--upstream",
-            "transport", "--transport",
-            "forwarding", "--mode",
-            "connectTimeout", "--connect-timeout",
-            "idleTimeout", "--idle-timeout",
-            "drainTimeout", "--drain-timeout",
-            "eventLoops", "--event-loops",
-            "spliceThreshold", "--splice-threshold",
-            "splicePipeSize", "--splice-pipe-size");
+    private static final Map<String, String> OPTION_OF_SETTING = Map.ofEntries(
+            Map.entry("listen", "--listen"),
+            Map.entry("upstream", "--upstream"),
+            Map.entry("transport", "--transport"),
+            Map.entry("forwarding", "--mode"),
+            Map.entry("connectTimeout", "--connect-timeout"),
+            Map.entry("idleTimeout", "--idle-timeout"),
+            Map.entry("drainTimeout", "--drain-timeout"),
+            Map.entry("eventLoops", "--event-loops"),
+            Map.entry("spliceThreshold", "--splice-threshold"),
+            Map.entry("splicePipeSize", "--splice-pipe-size"),
+            Map.entry("directMemoryBudget", "--direct-memory-budget"));
 
     @Spec
     private CommandSpec spec;
@@ -94,6 +95,12 @@ public final class ForwardCommand implements Callable<Integer> {
                     + " /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE (default: ${DEFAULT-VALUE}).")
     private long splicePipeSize;
 
+    @Option(names = "--direct-memory-budget", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+            description = "Most payload all connections together may hold for slow readers, e.g. 256m; past"
+                    + " it the directions holding bytes stop reading until their reader catches up (default:"
+                    + " half of the JVM's direct-memory limit).")
+    private Long directMemoryBudget;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -140,6 +147,9 @@ public final class ForwardCommand implements Callable<Integer> {
                 .listener(listener);
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
+        }
+        if (directMemoryBudget != null) {
+            builder.directMemoryBudget(directMemoryBudget);
         }
         Proxy proxy;
         try {

@@ -116,6 +116,11 @@ class ForwardCommandTest {
         run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
                 "--splice-pipe-size", "2g");
         assertOneLineUsageError(run, "--splice-pipe-size: 2147483648 (expected: 4096..1073741824 bytes)");
+
+        run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--direct-memory-budget", "1k");
+        assertOneLineUsageError(run, "--direct-memory-budget: 1024 (expected: 65536..",
+                "bytes, from the high water mark to the JVM's direct-memory limit)");
     }
 
     @Test
@@ -196,7 +201,8 @@ class ForwardCommandTest {
                 return 0;
             }, "forward", "--listen", "127.0.0.1:0", "--upstream", HostPortConverter.format(upstream.address()),
                     "--transport", "nio", "--connect-timeout", "2s", "--idle-timeout", "0", "--drain-timeout", "1s",
-                    "--event-loops", "1", "--splice-threshold", "64k", "--splice-pipe-size", "256k");
+                    "--event-loops", "1", "--splice-threshold", "64k", "--splice-pipe-size", "256k",
+                    "--direct-memory-budget", "64m");
 
             assertEquals(0, run.exitCode(), run.err());
             assertEquals("", run.err());
@@ -207,6 +213,7 @@ class ForwardCommandTest {
         assertEquals(Forwarding.COPY, proxy.config().forwarding(), "no --mode on nio falls back to copy");
         assertEquals(Duration.ofSeconds(2), proxy.config().connectTimeout());
         assertEquals(64 * 1024, proxy.config().spliceThreshold());
+        assertEquals(64L << 20, proxy.config().directMemoryBudget());
         assertEquals(256 * 1024, proxy.config().splicePipeSize());
         assertEquals(Duration.ZERO, proxy.config().idleTimeout());
         assertEquals(Duration.ofSeconds(1), proxy.config().drainTimeout());
