@@ -79,14 +79,22 @@ public final class TcpOption<T> {
             Scope.LISTENER, n -> n < 0 ? "expected: >= 0" : null);
     /**
      * One listening socket per event loop, each accepting onto its own loop, so the kernel
-     * spreads accepts over the cores and no loop hands a connection to another. Default: on
-     * wherever the transport has it (epoll and io_uring; HAProxy does the same) and the proxy
-     * has more than one event loop: it saves a
-     * hand-off between threads per new connection (docs/benchmarks.md). Caveat: while the proxy
-     * listens with it, another socket of the same user that also sets SO_REUSEPORT can bind the
-     * same address and take a share of the connections, where without it that bind fails with
-     * "address in use". Set {@code false} to keep the port exclusive (one listener, accepted
-     * connections handed round the loops).
+     * spreads accepts over the cores and no loop hands a connection to another: it saves a
+     * hand-off between threads per new connection (docs/benchmarks.md).
+     *
+     * <ul>
+     *   <li>Not set (the default): used wherever the transport has it (epoll and io_uring;
+     *       HAProxy does the same) and the proxy has more than one event loop, but the port stays
+     *       exclusive: if anything listens on the address already (another proxy included), the
+     *       start fails with "address in use", as a plain bind would. Caveat: once the proxy
+     *       listens, a program of the same user that sets SO_REUSEPORT itself can still join the
+     *       port; the kernel allows that to any socket of the same user.
+     *   <li>{@code true}: sharing is wanted (e.g. a new instance joining an old one for a
+     *       restart): the proxy binds even where others of the same user listen with
+     *       SO_REUSEPORT, and they can join it.
+     *   <li>{@code false}: one listener, accepted connections handed round the loops; no other
+     *       socket can join the port at all.
+     * </ul>
      */
     public static final TcpOption<Boolean> SO_REUSEPORT = flag("SO_REUSEPORT", Scope.LISTENER);
 

@@ -101,6 +101,11 @@ public final class ProxyServer implements Proxy {
         // (a hand-off costs an eventfd write and a second thread woken per connection; see
         // docs/benchmarks.md for what that came to).
         boolean reusePort = reusePort();
+        if (reusePort && config.socketOption(TcpOption.SO_REUSEPORT).isEmpty()) {
+            // SO_REUSEPORT by our own choice, not the user's: the port must stay as exclusive as
+            // without it, so another process already serving it is an error, as a plain bind is.
+            ExclusiveAddress.requireNoListener(config.listen());
+        }
         int listeners = reusePort ? config.eventLoops() : 1;
         Iterator<EventExecutor> loops = group.iterator();
         InetSocketAddress address = config.listen();

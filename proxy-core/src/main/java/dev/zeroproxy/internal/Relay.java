@@ -337,8 +337,16 @@ final class Relay implements PumpOwner {
         long timeoutNanos = config.idleTimeout().toNanos();
         if (idleNanos >= timeoutNanos) {
             LOGGER.debug("{}: idle for {} ms, closing", info, TimeUnit.NANOSECONDS.toMillis(idleNanos));
-            close(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
-                    config.idleTimeout()));
+            ProxyClosedConnectionException why = new ProxyClosedConnectionException(
+                    ProxyClosedConnectionException.Reason.IDLE_TIMEOUT, config.idleTimeout());
+            // Both peers silent and nothing waiting in the proxy: a FIN each way, as HAProxy and
+            // nginx close an idle connection, which a pooling client reads as an ordinary close.
+            // Bytes still waiting for a peer that stopped reading would be cut: then resets.
+            if (fromClient.holdsUnsent() || fromUpstream.holdsUnsent()) {
+                cut(why);
+            } else {
+                close(why);
+            }
         } else {
             scheduleIdleCheck(timeoutNanos - idleNanos);
         }
@@ -353,8 +361,26 @@ final class Relay implements PumpOwner {
             resetNow(upstream);
             return;
         }
-        close(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
+        cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
                 config.drainTimeout()));
+    }
+
+    /**
+     * The proxy itself ends a pair whose streams may be mid-way: each side gets what was already
+     * read for it, then a reset, so that neither reads a cut stream as complete (a FIN would say
+     * the other end had finished). Reported with {@code why}.
+     */
+    private void cut(Throwable why) {
+        if (closing) {
+            return;
+        }
+        LOGGER.debug("{}: cut by the proxy: {}", info, why.getMessage());
+        beginClosing(why);
+        resetAfterFlush(client);
+        if (upstream != null) {
+            // Still connecting, it is reset too: the kernel has usually completed the handshake.
+            resetAfterFlush(upstream);
+        }
     }
 
     private void notifyListener(String event, Consumer<ProxyListener> call) {

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -441,6 +442,46 @@ public abstract class RelaySuite {
                 ((ProxyClosedConnectionException) cause).reason());
     }
 
+    /**
+     * A drain cut is a cut: both peers are mid-stream (each has pushed megabytes the other has
+     * not read) when the drain timeout runs out, and each must read a reset after a prefix of
+     * what the other sent, never a clean EOF that would pass the cut stream off as complete.
+     */
+    @Test
+    void drainTimeoutCutsBothSidesWithAReset() throws Exception {
+        ServerSocketChannel listener = closeLater(ServerSocketChannel.open());
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        startProxy((InetSocketAddress) listener.getLocalAddress(), b -> b.drainTimeout(Duration.ofMillis(300)));
+        ScriptedPeer client = closeLater(new ScriptedPeer(SocketChannel.open(proxy.localAddress())));
+        ScriptedPeer upstream = closeLater(new ScriptedPeer(listener.accept()));
+        byte[] up = Payload.bytes(81, 48 << 20);
+        byte[] down = Payload.bytes(82, 48 << 20);
+        assertTrue(client.sendUntilStalled(up, 0, up.length, Duration.ofMillis(300)) < up.length, "upload stalled");
+        assertTrue(upstream.sendUntilStalled(down, 0, down.length, Duration.ofMillis(300)) < down.length,
+                "download stalled");
+
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(proxy::close);
+        ScriptedPeer.Observed atUpstream = upstream.readToEnd(Duration.ofSeconds(15));
+        ScriptedPeer.Observed atClient = client.readToEnd(Duration.ofSeconds(15));
+        closing.get(15, TimeUnit.SECONDS);
+        assertEquals(ScriptedPeer.End.RESET, atUpstream.end(), "the upstream learns the upload was cut");
+        assertEquals(ScriptedPeer.End.RESET, atClient.end(), "the client learns the download was cut");
+        assertPrefix(up, atUpstream.bytes(), "upload");
+        assertPrefix(down, atClient.bytes(), "download");
+        events.awaitClosed(1, 10);
+        assertEquals(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
+                ((ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());
+    }
+
+    private static void assertPrefix(byte[] sent, byte[] got, String what) {
+        assertTrue(got.length < sent.length, what + ": the cut came before the end");
+        for (int i = 0; i < got.length; i++) {
+            if (got[i] != sent[i]) {
+                throw new AssertionError(what + ": byte " + i + " differs from what was sent");
+            }
+        }
+    }
+
     // ---- silent, slow and stuck peers ----
 
     @Test
@@ -511,8 +552,9 @@ public abstract class RelaySuite {
         long grown = proxy.stats().directMemoryUsed() - before;
         assertTrue(grown < SLOW_READER_MEMORY_BOUND, "proxy direct memory grew by " + grown
                 + " B in front of an upstream that reads nothing (expected < " + SLOW_READER_MEMORY_BOUND + ")");
-        assertNotEquals(ScriptedPeer.End.TIMEOUT, client.readToEnd(Duration.ofSeconds(10)).end(),
-                "the client's connection ends once nothing moved for the idle timeout");
+        assertEquals(ScriptedPeer.End.RESET, client.readToEnd(Duration.ofSeconds(10)).end(),
+                "the client's connection ends once nothing moved for the idle timeout, with a reset:"
+                        + " what it sent was still waiting in the proxy, so its stream was cut");
         events.awaitClosed(1, 10);
         assertEquals(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
                 ((ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());

@@ -14,6 +14,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HashSet;
@@ -193,6 +194,30 @@ public abstract class SocketOptionsSuite {
                     client.shutdownOutput();
                     assertEquals(sent, Payload.readToEof(client.getInputStream(), 8192).sha256(), proxy + " relays");
                 }
+            }
+        }
+    }
+
+    /**
+     * A second proxy on a port the first one serves must fail, as it would without SO_REUSEPORT,
+     * however many event loops either has; sharing is for those who ask (SO_REUSEPORT true).
+     */
+    @Test
+    void aServedPortIsExclusiveUnlessSharingIsAskedFor() throws Exception {
+        try (LoopbackServer echo = LoopbackServer.echo();
+                Proxy first = builder(echo.address()).start()) {
+            assertEquals(2, ((ProxyServer) first).serverChannels().size(), "one listener per loop by default");
+            ProxyBindException refused = assertThrows(ProxyBindException.class,
+                    () -> builder(echo.address()).listen(first.localAddress()).start().close());
+            assertTrue(refused.getMessage().contains("in use"), refused.getMessage());
+            try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                assertThrows(ProxyBindException.class, () -> builder(echo.address())
+                        .listen((InetSocketAddress) other.getLocalSocketAddress()).start().close(),
+                        "a port another program listens on");
+            }
+            try (Proxy sharing = builder(echo.address()).listen(first.localAddress())
+                    .socketOption(TcpOption.SO_REUSEPORT, true).start()) {
+                assertEquals(first.localAddress(), sharing.localAddress(), "asked for, sharing works");
             }
         }
     }

@@ -19,6 +19,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -108,14 +109,24 @@ class ProxyLifecycleTest {
     @Test
     void closeEndsConnectionsStillOpenAfterTheDrainTimeout() throws Exception {
         RecordingListener events = new RecordingListener();
-        try (LoopbackServer echo = LoopbackServer.echo()) {
+        CompletableFuture<String> upstreamEnd = new CompletableFuture<>();
+        try (LoopbackServer echo = LoopbackServer.start(socket -> {
+            try {
+                socket.getInputStream().transferTo(socket.getOutputStream());
+                upstreamEnd.complete("EOF");
+            } catch (SocketException e) {
+                upstreamEnd.complete("reset");
+            }
+        })) {
             Proxy proxy = builder(echo.address(), events).drainTimeout(Duration.ofMillis(200)).start();
             try (Socket client = new Socket()) {
                 client.connect(proxy.localAddress(), 5_000);
                 client.getOutputStream().write(1);
                 assertEquals(1, client.getInputStream().read());
                 proxy.close();
-                assertEquals(-1, client.getInputStream().read());
+                // A cut, not an end: both sides read a reset, never a clean EOF.
+                assertThrows(SocketException.class, () -> client.getInputStream().read());
+                assertEquals("reset", upstreamEnd.get(5, TimeUnit.SECONDS));
             }
             events.awaitClosed(1, 5);
             Throwable cause = events.of("closed").get(0).cause();

@@ -3,6 +3,7 @@ package dev.zeroproxy.examples.forwarder;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.TcpOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Locale;
@@ -47,7 +48,8 @@ public final class ForwardCommand implements Callable<Integer> {
             Map.entry("eventLoops", "--event-loops"),
             Map.entry("spliceThreshold", "--splice-threshold"),
             Map.entry("splicePipeSize", "--splice-pipe-size"),
-            Map.entry("directMemoryBudget", "--direct-memory-budget"));
+            Map.entry("directMemoryBudget", "--direct-memory-budget"),
+            Map.entry("socketOption SO_REUSEPORT", "--reuse-port"));
 
     @Spec
     private CommandSpec spec;
@@ -101,6 +103,13 @@ public final class ForwardCommand implements Callable<Integer> {
                     + " half of the JVM's direct-memory limit).")
     private Long directMemoryBudget;
 
+    @Option(names = "--reuse-port", negatable = true,
+            description = "--reuse-port lets other processes of this user that ask for it share the listening"
+                    + " port (e.g. a new instance joining this one); --no-reuse-port uses one listening socket"
+                    + " for all event loops. Default: one socket per event loop where the transport can, and"
+                    + " the port is refused if anything listens on it already.")
+    private Boolean reusePort;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
@@ -150,6 +159,9 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         if (directMemoryBudget != null) {
             builder.directMemoryBudget(directMemoryBudget);
+        }
+        if (reusePort != null) {
+            builder.socketOption(TcpOption.SO_REUSEPORT, reusePort);
         }
         Proxy proxy;
         try {

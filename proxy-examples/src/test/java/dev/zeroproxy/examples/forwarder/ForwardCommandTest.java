@@ -174,6 +174,39 @@ class ForwardCommandTest {
         }
     }
 
+    /**
+     * The finding of issue 9: with two or more event loops a second forwarder on a served port
+     * printed its ready line and took a share of the connections. Now it is refused, whatever
+     * the loop count, unless both ask to share with --reuse-port.
+     */
+    @Test
+    void aSecondForwarderOnAServedPortIsRefused() {
+        AtomicReference<Run> second = new AtomicReference<>();
+        AtomicReference<Run> sharing = new AtomicReference<>();
+        Run first = run((proxy, listener) -> {
+            String served = HostPortConverter.format(proxy.localAddress());
+            second.set(runExpectingRefusal("forward", "--listen", served, "--upstream", "127.0.0.1:9",
+                    "--event-loops", "2"));
+            sharing.set(run((joined, l) -> {
+                joined.close();
+                return 0;
+            }, "forward", "--listen", served, "--upstream", "127.0.0.1:9", "--event-loops", "2", "--reuse-port"));
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--event-loops", "2", "--reuse-port");
+        assertEquals(0, first.exitCode(), first.err());
+        assertOneLineUsageError(second.get(), "cannot bind 127.0.0.1:", "in use",
+                "expected: a free local address for --listen");
+        assertEquals(0, sharing.get().exitCode(), "both asked to share: " + sharing.get().err());
+    }
+
+    @Test
+    void reusePortOnATransportWithoutItNamesTheFlag() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--transport", "nio", "--reuse-port");
+        assertOneLineUsageError(run, "--reuse-port: not supported by transport nio");
+    }
+
     @Test
     void noCommandIsAUsageError() {
         Run run = runExpectingRefusal();
