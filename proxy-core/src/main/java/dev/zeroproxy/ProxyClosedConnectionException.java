@@ -9,10 +9,9 @@ import java.util.Objects;
  * still open when {@link Proxy#close()}'s drain period ran out. Reported as
  * {@link ConnectionSummary#cause()}.
  *
- * <p>What the peers see: at the drain timeout, each side gets what the proxy had already read
- * for it, then a reset, so that a stream cut mid-way never reads as complete. At the idle
- * timeout, each side gets a FIN (as HAProxy and nginx close idle connections), unless bytes
- * were still waiting in the proxy for a side that stopped reading: then both are reset.
+ * <p>What the peers see, for either reason: each side gets what the proxy had already read for
+ * it, then a reset, so that a stream cut mid-way never reads as complete (docs/reliability.md,
+ * "Closes the proxy decides").
  */
 public final class ProxyClosedConnectionException extends IOException {
     private static final long serialVersionUID = 1L;

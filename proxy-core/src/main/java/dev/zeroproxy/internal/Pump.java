@@ -215,18 +215,6 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         return lastReadNanos;
     }
 
-    /**
-     * Whether bytes read for the sink are still in the proxy: held while the upstream connects,
-     * or queued on the sink (buffers, and on epoll the splices whose bytes wait in the pipe).
-     */
-    boolean holdsUnsent() {
-        if (held != null) {
-            return true;
-        }
-        ChannelOutboundBuffer queuedOnSink = sink == null ? null : sink.unsafe().outboundBuffer();
-        return queuedOnSink != null && !queuedOnSink.isEmpty();
-    }
-
     boolean isFinished() {
         return state == PumpState.FINISHED;
     }

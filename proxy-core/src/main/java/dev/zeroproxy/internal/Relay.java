@@ -337,16 +337,11 @@ final class Relay implements PumpOwner {
         long timeoutNanos = config.idleTimeout().toNanos();
         if (idleNanos >= timeoutNanos) {
             LOGGER.debug("{}: idle for {} ms, closing", info, TimeUnit.NANOSECONDS.toMillis(idleNanos));
-            ProxyClosedConnectionException why = new ProxyClosedConnectionException(
-                    ProxyClosedConnectionException.Reason.IDLE_TIMEOUT, config.idleTimeout());
-            // Both peers silent and nothing waiting in the proxy: a FIN each way, as HAProxy and
-            // nginx close an idle connection, which a pooling client reads as an ordinary close.
-            // Bytes still waiting for a peer that stopped reading would be cut: then resets.
-            if (fromClient.holdsUnsent() || fromUpstream.holdsUnsent()) {
-                cut(why);
-            } else {
-                close(why);
-            }
+            // A reset, like every close the proxy decides: bytes it handed to its kernel may still
+            // wait there, unread by a peer that stopped reading, and a FIN after them would make
+            // the cut stream look complete. (HAProxy's "option nolinger" closes this way too.)
+            cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
+                    config.idleTimeout()));
         } else {
             scheduleIdleCheck(timeoutNanos - idleNanos);
         }

@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -420,21 +421,21 @@ public abstract class RelaySuite {
     }
 
     @Test
-    void idleTimeoutClosesBothSides() throws Exception {
-        CompletableFuture<Boolean> upstreamEnded = new CompletableFuture<>();
+    void idleTimeoutResetsBothSides() throws Exception {
+        CompletableFuture<String> upstreamEnd = new CompletableFuture<>();
         LoopbackServer server = upstream(socket -> {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             out.write(in.read());
-            in.transferTo(OutputStream.nullOutputStream()); // then idle until the proxy ends it
-            upstreamEnded.complete(true);
+            upstreamEnd.complete(endOf(in)); // idle until the proxy ends it
         });
         startProxy(server.address(), b -> b.idleTimeout(Duration.ofMillis(300)));
         Socket client = connectClient();
         client.getOutputStream().write(7);
         assertEquals(7, client.getInputStream().read());
-        assertEndsWithin(client, 10);
-        assertTrue(upstreamEnded.get(10, TimeUnit.SECONDS));
+        client.setSoTimeout(10_000);
+        assertEquals("reset", endOf(client.getInputStream()), "the client");
+        assertEquals("reset", upstreamEnd.get(10, TimeUnit.SECONDS), "the upstream");
         events.awaitClosed(1, 10);
         Throwable cause = events.of("closed").get(0).cause();
         assertInstanceOf(ProxyClosedConnectionException.class, cause);
@@ -486,15 +487,13 @@ public abstract class RelaySuite {
 
     @Test
     void silentClientIsClosedAtTheIdleTimeout() throws Exception {
-        CompletableFuture<Boolean> upstreamEnded = new CompletableFuture<>();
-        LoopbackServer server = upstream(socket -> {
-            socket.getInputStream().transferTo(OutputStream.nullOutputStream());
-            upstreamEnded.complete(true);
-        });
+        CompletableFuture<String> upstreamEnd = new CompletableFuture<>();
+        LoopbackServer server = upstream(socket -> upstreamEnd.complete(endOf(socket.getInputStream())));
         startProxy(server.address(), b -> b.idleTimeout(Duration.ofMillis(300)));
         Socket client = connectClient();
-        assertEndsWithin(client, 10);
-        assertTrue(upstreamEnded.get(10, TimeUnit.SECONDS));
+        client.setSoTimeout(10_000);
+        assertEquals("reset", endOf(client.getInputStream()), "the client");
+        assertEquals("reset", upstreamEnd.get(10, TimeUnit.SECONDS), "the upstream");
         events.awaitClosed(1, 10);
         assertEquals(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
                 ((ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());
@@ -710,6 +709,18 @@ public abstract class RelaySuite {
             t.setDaemon(true);
             t.start();
         });
+    }
+
+    /** Reads {@code in} to its end: "EOF", or "reset" when the read fails (ECONNRESET). */
+    protected static String endOf(InputStream in) throws IOException {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+            return "EOF";
+        } catch (SocketTimeoutException timeout) {
+            throw timeout;
+        } catch (SocketException reset) {
+            return "reset";
+        }
     }
 
     /** The connection ends (EOF or reset) within {@code seconds}, whatever was still in flight. */
