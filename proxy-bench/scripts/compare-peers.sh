@@ -19,6 +19,7 @@
 #
 #   proxy-bench/scripts/compare-peers.sh [--quick] [--small] [--runs N] [--out DIR] [--chart-dir DIR]
 #   ZEROPROXY_CMD="java -jar /tmp/zp.jar" proxy-bench/scripts/compare-peers.sh
+#   ZEROPROXY_ARGS="--splice-threshold 1g": extra options for every zp-* forwarder (a lever's A/B)
 #   --small: only the small-message workloads, for zp-epoll-auto, nginx and haproxy (unless
 #            --variants says otherwise), 5 runs; no iperf3 phase, no chart
 #
@@ -31,6 +32,7 @@ root="$(cd "$here/../.." && pwd -P)"
 netbench="$here/netbench.py"
 
 ZEROPROXY_CMD="${ZEROPROXY_CMD:-./zeroproxy}"
+ZEROPROXY_ARGS="${ZEROPROXY_ARGS:-}"
 BASE_PORT="${BASE_PORT:-25000}"
 out_dir="/tmp/zeroproxy-peers-$(date +%Y%m%d-%H%M%S)"
 chart_dir="$root/docs"
@@ -44,7 +46,7 @@ PIPE_SIZE=32
 VARIANTS="direct,zp-nio-copy,zp-epoll-copy,zp-epoll-splice,zp-epoll-auto,haproxy,haproxy-splice,nginx,socat"
 
 usage() {
-  sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -77,10 +79,11 @@ parse_args() {
     W_DURATION=2; W_BULK=512M; W_RTTS=5000; W_CONNS=1000; W_PIPE_REQS=200000; W_PIPE1_REQS=50000
   fi
   if ((small)); then
-    # Without the iperf3 phase there is time for a warm-up as long as a measured run, so that
-    # the JVM's JIT has settled before run 1; every peer gets the same.
+    # Without the iperf3 phase there is time for a warm-up as long as a measured run (three for
+    # connections: the JVM's per-connection cost kept falling through the first ~20 000), so
+    # that the JIT has settled before run 1; every peer gets the same.
     RUNS=5
-    W_RTTS=$RTTS; W_CONNS=$CONNS; W_PIPE_REQS=$PIPE_REQS; W_PIPE1_REQS=$PIPE1_REQS
+    W_RTTS=$RTTS; W_CONNS=$((3 * CONNS)); W_PIPE_REQS=$PIPE_REQS; W_PIPE1_REQS=$PIPE1_REQS
     ((${variants_set:-0})) || VARIANTS="zp-epoll-auto,nginx,haproxy"
   fi
   [[ -z "$runs_opt" ]] || RUNS="$runs_opt"
@@ -169,7 +172,7 @@ print_versions() {
     echo "iperf3: $(iperf3 -v | head -1)"
     echo "python3: $(python3 --version 2>&1)"
     echo "java: $(java -version 2>&1 | head -1)"
-    echo "zeroproxy: $ZEROPROXY_CMD"
+    echo "zeroproxy: $ZEROPROXY_CMD forward ... $ZEROPROXY_ARGS"
   } | tee "$out_dir/versions.txt"
 }
 
@@ -198,9 +201,10 @@ start_proxy() {
       IFS=- read -r _ t m <<<"$v"
       # Word splitting of ZEROPROXY_CMD is wanted ("java -jar x.jar"); the job's PID is the
       # JVM itself (./zeroproxy execs java), whose /proc stat covers all its threads.
+      # ZEROPROXY_ARGS is split into words too: it holds options.
       # shellcheck disable=SC2086
       (cd "$root" && exec $ZEROPROXY_CMD forward --listen "127.0.0.1:$lp" --upstream "127.0.0.1:$up" \
-        --transport "$t" --mode "$m" --drain-timeout 1s) >"$d/out.log" 2>&1 &
+        --transport "$t" --mode "$m" --drain-timeout 1s $ZEROPROXY_ARGS) >"$d/out.log" 2>&1 &
       ;;
     haproxy|haproxy-splice)
       {
@@ -458,7 +462,7 @@ main() {
   ensure_tools
   print_versions
   printf 'variant\trun\tmetric\tvalue\n' >"$out_dir/raw.tsv"
-  echo "command: ZEROPROXY_CMD='$ZEROPROXY_CMD' $0 $*" >"$out_dir/command.txt"
+  echo "command: BASE_PORT=$BASE_PORT ZEROPROXY_CMD='$ZEROPROXY_CMD' ZEROPROXY_ARGS='$ZEROPROXY_ARGS' $0 $*" >"$out_dir/command.txt"
   start_upstreams
   local i=0 v
   IFS=, read -r -a vlist <<<"$VARIANTS"
