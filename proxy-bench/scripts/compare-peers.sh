@@ -7,12 +7,21 @@
 #                and the whole machine's busy CPU seconds over the same transfer (iperf3 included)
 #   latency      64-byte ping-pong over one connection, p50/p99 in us, + proxy CPU per round trip
 #   conn rate    connect, 1 byte each way, close; conn/s, + proxy CPU per connection
+#   pipelined    PIPE_CONNS connections (50), PIPE_SIZE-byte requests echoed back (32 B), PIPE_DEPTH
+#                in flight per connection (16), then again with 1 in flight; req/s, + proxy CPU
+#                per request; every reply checked byte for byte
 #
 # Each figure is the median of RUNS runs, after one (shorter) warm-up run that every variant
-# gets alike: the JVM needs it, and the others get the same so nobody is singled out.
+# gets alike: the JVM needs it, and the others get the same so nobody is singled out. The
+# small-message workloads (latency, conn rate, pipelined) run interleaved: one proxy per
+# variant stays up, and each run round goes through every variant before the next round, so a
+# noisy neighbour hits all variants alike and per-round ratios compare like with like.
 #
-#   proxy-bench/scripts/compare-peers.sh [--quick] [--out DIR] [--chart-dir DIR]
+#   proxy-bench/scripts/compare-peers.sh [--quick] [--small] [--runs N] [--out DIR] [--chart-dir DIR]
 #   ZEROPROXY_CMD="java -jar /tmp/zp.jar" proxy-bench/scripts/compare-peers.sh
+#   ZEROPROXY_ARGS="--splice-threshold 1g": extra options for every zp-* forwarder (a lever's A/B)
+#   --small: only the small-message workloads, for zp-epoll-auto, nginx and haproxy (unless
+#            --variants says otherwise), 5 runs; no iperf3 phase, no chart
 #
 # Everything runs on 127.0.0.1, in the foreground of this script, with config files in a temp
 # dir; every process started here is recorded and stopped by its PID on exit.
@@ -23,15 +32,21 @@ root="$(cd "$here/../.." && pwd -P)"
 netbench="$here/netbench.py"
 
 ZEROPROXY_CMD="${ZEROPROXY_CMD:-./zeroproxy}"
+ZEROPROXY_ARGS="${ZEROPROXY_ARGS:-}"
 BASE_PORT="${BASE_PORT:-25000}"
 out_dir="/tmp/zeroproxy-peers-$(date +%Y%m%d-%H%M%S)"
 chart_dir="$root/docs"
 quick=0
+small=0
+runs_opt=""
+PIPE_CONNS=50
+PIPE_DEPTH=16
+PIPE_SIZE=32
 
 VARIANTS="direct,zp-nio-copy,zp-epoll-copy,zp-epoll-splice,zp-epoll-auto,haproxy,haproxy-splice,nginx,socat"
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -41,20 +56,37 @@ parse_args() {
       --quick) quick=1 ;;
       --out) out_dir="$2"; shift ;;
       --chart-dir) chart_dir="$2"; shift ;;
-      --variants) VARIANTS="$2"; shift ;;
+      --variants) VARIANTS="$2"; variants_set=1; shift ;;
+      --small) small=1 ;;
+      --runs) runs_opt="$2"; shift ;;
+      --pipe-conns) PIPE_CONNS="$2"; shift ;;
+      --pipe-depth) PIPE_DEPTH="$2"; shift ;;
+      --pipe-size) PIPE_SIZE="$2"; shift ;;
       -h|--help) usage 0 ;;
       *) echo "unknown option: $1" >&2; usage 2 ;;
     esac
     shift
   done
   # Sizes: the full run is meant to finish in ~20 minutes on a 2-core machine.
+  # PIPE_REQS / PIPE1_REQS: requests per pipelined run at PIPE_DEPTH and at 1 in flight.
+  # nginx spends well under 1 us per pipelined request: a run needs ~10^6 of them for its CPU to
+  # span enough 10 ms clock ticks.
   if ((quick)); then
-    RUNS=1; DURATION=2; BULK=512M; RTTS=5000; CONNS=1000
-    W_DURATION=1; W_BULK=256M; W_RTTS=2000; W_CONNS=300
+    RUNS=1; DURATION=2; BULK=512M; RTTS=5000; CONNS=1000; PIPE_REQS=200000; PIPE1_REQS=50000
+    W_DURATION=1; W_BULK=256M; W_RTTS=2000; W_CONNS=300; W_PIPE_REQS=50000; W_PIPE1_REQS=20000
   else
-    RUNS=3; DURATION=5; BULK=2G; RTTS=20000; CONNS=5000
-    W_DURATION=2; W_BULK=512M; W_RTTS=5000; W_CONNS=1000
+    RUNS=3; DURATION=5; BULK=2G; RTTS=20000; CONNS=5000; PIPE_REQS=1000000; PIPE1_REQS=200000
+    W_DURATION=2; W_BULK=512M; W_RTTS=5000; W_CONNS=1000; W_PIPE_REQS=200000; W_PIPE1_REQS=50000
   fi
+  if ((small)); then
+    # Without the iperf3 phase there is time for a warm-up as long as a measured run (three for
+    # connections: the JVM's per-connection cost kept falling through the first ~20 000), so
+    # that the JIT has settled before run 1; every peer gets the same.
+    RUNS=5
+    W_RTTS=$RTTS; W_CONNS=$((3 * CONNS)); W_PIPE_REQS=$PIPE_REQS; W_PIPE1_REQS=$PIPE1_REQS
+    ((${variants_set:-0})) || VARIANTS="zp-epoll-auto,nginx,haproxy"
+  fi
+  [[ -z "$runs_opt" ]] || RUNS="$runs_opt"
 }
 
 # ---------------------------------------------------------------- process bookkeeping
@@ -140,7 +172,7 @@ print_versions() {
     echo "iperf3: $(iperf3 -v | head -1)"
     echo "python3: $(python3 --version 2>&1)"
     echo "java: $(java -version 2>&1 | head -1)"
-    echo "zeroproxy: $ZEROPROXY_CMD"
+    echo "zeroproxy: $ZEROPROXY_CMD forward ... $ZEROPROXY_ARGS"
   } | tee "$out_dir/versions.txt"
 }
 
@@ -169,9 +201,10 @@ start_proxy() {
       IFS=- read -r _ t m <<<"$v"
       # Word splitting of ZEROPROXY_CMD is wanted ("java -jar x.jar"); the job's PID is the
       # JVM itself (./zeroproxy execs java), whose /proc stat covers all its threads.
+      # ZEROPROXY_ARGS is split into words too: it holds options.
       # shellcheck disable=SC2086
       (cd "$root" && exec $ZEROPROXY_CMD forward --listen "127.0.0.1:$lp" --upstream "127.0.0.1:$up" \
-        --transport "$t" --mode "$m" --drain-timeout 1s) >"$d/out.log" 2>&1 &
+        --transport "$t" --mode "$m" --drain-timeout 1s $ZEROPROXY_ARGS) >"$d/out.log" 2>&1 &
       ;;
     haproxy|haproxy-splice)
       {
@@ -274,7 +307,7 @@ bulk_run() {
   echo "  [$v run $run] bulk $r Gbit/s, cpu $(awk -v a="$c0" -v z="$c1" 'BEGIN{print z-a}') s" >&2
 }
 
-# echo_run VARIANT RUN PORT RTTS CONNS
+# echo_run VARIANT RUN PORT RTTS CONNS PIPE_REQS PIPE1_REQS
 echo_run() {
   local v="$1" run="$2" port="$3" rtts="$4" conns="$5" j c0 c1 n
   c0="$(cpu_now)"
@@ -291,18 +324,35 @@ echo_run() {
   n="$(jget "$j" n)"
   record "$v" "$run" conn_per_s "$(jget "$j" per_s)"
   if [[ "$v" != direct && "$n" != NA ]]; then record "$v" "$run" cpu_us_per_conn "$(per_unit "$c0" "$c1" "$n")"; fi
+  pipe_run "$v" "$run" "$port" "$PIPE_DEPTH" "$6" pipe
+  pipe_run "$v" "$run" "$port" 1 "$7" pipe1
   echo "  [$v run $run] $(awk -F'\t' -v v="$v" -v r="$run" '$1 == v && $2 == r && $3 !~ /^(tp|bulk|cpu_s|machine)/ {printf "%s=%s ", $3, $4}' "$out_dir/raw.tsv")" >&2
+}
+
+# pipe_run VARIANT RUN PORT DEPTH REQS TAG: the pipelined client; records TAG_req_per_s and
+# cpu_us_per_TAG_req. The proxy's CPU window also spans the client's PIPE_CONNS connects and
+# closes (50 x ~0.3 ms against seconds of requests: under 1 %).
+pipe_run() {
+  local v="$1" run="$2" port="$3" depth="$4" reqs="$5" tag="$6" j c0 c1 n
+  c0="$(cpu_now)"
+  j="$(timeout 120 python3 "$netbench" pipelined 127.0.0.1 "$port" "$PIPE_CONNS" "$depth" "$PIPE_SIZE" "$reqs" 60 || echo '{}')"
+  sleep 0.3
+  c1="$(cpu_now)"
+  n="$(jget "$j" n)"
+  if [[ "$n" == NA ]]; then echo "  [$v run $run] pipelined depth $depth failed: $j" >&2; fi
+  record "$v" "$run" "${tag}_req_per_s" "$(jget "$j" per_s)"
+  if [[ "$v" != direct && "$n" != NA ]]; then record "$v" "$run" "cpu_us_per_${tag}_req" "$(per_unit "$c0" "$c1" "$n")"; fi
 }
 
 jget() { python3 -c 'import json,sys; print(json.loads(sys.argv[1]).get(sys.argv[2], "NA"))' "$1" "$2" 2>/dev/null || echo NA; }
 per_unit() { awk -v a="$1" -v z="$2" -v n="$3" 'BEGIN{printf "%.2f", (z-a)*1e6/n}'; }
 
-# measure_variant VARIANT INDEX: bulk phase against iperf3, then echo phase against the echo
-# server, each with its own proxy instance (one listener each, as every peer gets).
+# measure_variant VARIANT INDEX: bulk phase against iperf3, with its own proxy instance (one
+# listener, as every peer gets). The echo phase is measure_echo_all's.
 measure_variant() {
   local v="$1" i="$2" lp run
   echo "== $v" >&2
-  for phase in bulk echo; do
+  for phase in bulk; do
     proxy_pid=""
     if [[ "$v" == direct ]]; then
       [[ $phase == bulk ]] && lp=$IPERF_PORT || lp=$ECHO_PORT
@@ -327,6 +377,46 @@ measure_variant() {
     fi
     if [[ -n "$proxy_pid" ]]; then stop "$proxy_pid"; fi
   done
+}
+
+# measure_echo_all: one proxy per variant in front of the echo server, all up at once (an idle
+# proxy costs nothing measurable); each gets its warm-up, then the runs go round-robin, the
+# starting variant rotating per round so none is always first after a warm-up.
+measure_echo_all() {
+  local -A eport epid
+  local v i=0 run k n
+  local -a up=()
+  for v in "${vlist[@]}"; do
+    if [[ "$v" == direct ]]; then
+      eport[$v]=$ECHO_PORT; epid[$v]=""; up+=("$v")
+    else
+      eport[$v]=$((BASE_PORT + 11 + 2 * i))
+      proxy_pid=""
+      if start_proxy "$v" "${eport[$v]}" "$ECHO_PORT"; then
+        epid[$v]="$proxy_pid"; up+=("$v")
+      else
+        echo "  $v did not start; skipping it" >&2
+        [[ -n "${proxy_pid:-}" ]] && stop "$proxy_pid"
+      fi
+    fi
+    i=$((i + 1))
+  done
+  n=${#up[@]}
+  ((n)) || return 0
+  for v in "${up[@]}"; do
+    proxy_pid="${epid[$v]}"
+    echo_run "$v" warmup "${eport[$v]}" "$W_RTTS" "$W_CONNS" "$W_PIPE_REQS" "$W_PIPE1_REQS"
+  done
+  for ((run = 1; run <= RUNS; run++)); do
+    echo "== echo round $run" >&2
+    for ((k = 0; k < n; k++)); do
+      v="${up[$(((run - 1 + k) % n))]}"
+      proxy_pid="${epid[$v]}"
+      echo_run "$v" "$run" "${eport[$v]}" "$RTTS" "$CONNS" "$PIPE_REQS" "$PIPE1_REQS"
+    done
+  done
+  for v in "${up[@]}"; do [[ -z "${epid[$v]}" ]] || stop "${epid[$v]}"; done
+  proxy_pid=""
 }
 
 # ---------------------------------------------------------------- output
@@ -372,17 +462,23 @@ main() {
   ensure_tools
   print_versions
   printf 'variant\trun\tmetric\tvalue\n' >"$out_dir/raw.tsv"
-  echo "command: ZEROPROXY_CMD='$ZEROPROXY_CMD' $0 $*" >"$out_dir/command.txt"
+  echo "command: BASE_PORT=$BASE_PORT ZEROPROXY_CMD='$ZEROPROXY_CMD' ZEROPROXY_ARGS='$ZEROPROXY_ARGS' $0 $*" >"$out_dir/command.txt"
   start_upstreams
   local i=0 v
   IFS=, read -r -a vlist <<<"$VARIANTS"
-  for v in "${vlist[@]}"; do
-    measure_variant "$v" "$i"
-    i=$((i + 1))
-  done
+  if ((!small)); then
+    for v in "${vlist[@]}"; do
+      measure_variant "$v" "$i"
+      i=$((i + 1))
+    done
+  fi
+  measure_echo_all
   python3 "$netbench" summarize "$out_dir/raw.tsv" "$VARIANTS" >"$out_dir/results.tsv"
-  chart
+  python3 "$netbench" ratios "$out_dir/raw.tsv" "$VARIANTS" >"$out_dir/ratios.tsv"
+  ((small)) || chart
   column -t -s $'\t' "$out_dir/results.tsv"
+  echo
+  column -t -s $'\t' "$out_dir/ratios.tsv"
   echo "results: $out_dir/results.tsv (raw: raw.tsv), chart: $chart_dir/benchmarks.png, $((SECONDS - t0)) s" >&2
 }
 
