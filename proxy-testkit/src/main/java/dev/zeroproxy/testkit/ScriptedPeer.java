@@ -79,6 +79,16 @@ public final class ScriptedPeer implements AutoCloseable {
         return read(Integer.MAX_VALUE, timeout);
     }
 
+    /**
+     * Reads until {@code most} bytes, EOF, a reset or {@code timeout}, whichever comes first:
+     * for a test that must tell "answered" from "cut" from "not served yet". Having read
+     * {@code most} bytes it reports {@link End#EOF}, as {@link #readToEnd} does at the end:
+     * the byte count tells the two apart.
+     */
+    public Observed readUpTo(int most, Duration timeout) throws IOException {
+        return read(most, timeout);
+    }
+
     /** Bytes read so far; safe to call from another thread. */
     public long received() {
         return received.get();

@@ -1,0 +1,158 @@
+package dev.zeroproxy.testkit;
+
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.Transport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The proxy process of {@link ChildProxy}: a proxy with one event loop, run in a JVM of its own
+ * so that a test can take its file descriptors away (a real {@code EMFILE}) without taking the
+ * test JVM's.
+ *
+ * <p>Arguments: transport name, forwarding mode, splice threshold in bytes, upstream port on
+ * 127.0.0.1. It prints {@code PORT n} once it listens, then answers one command per stdin line,
+ * one stdout line each:
+ * <ul>
+ *   <li>{@code reserve N}: opens {@code /dev/null} until the kernel refuses with EMFILE, then
+ *       closes N of those, so that exactly N descriptors are left for the proxy. Answers
+ *       {@code RESERVED held}.
+ *   <li>{@code release}: closes what {@code reserve} holds. Answers {@code RELEASED}.
+ *   <li>{@code stats}: answers {@code STATS openChannels activeConnections}.
+ *   <li>{@code leaks}: answers {@code LEAKS n}, the Netty buffers reported leaked (each also logged).
+ * </ul>
+ * At the end of stdin (the test finished, or its JVM died) it exits, so no child outlives its test.
+ */
+public final class ChildProxyMain {
+    private static final Path DEV_NULL = Path.of("/dev/null");
+    /** Far above any descriptor limit a test sets: a bound on the reserve loop, not a target. */
+    private static final int MAX_HELD = 100_000;
+
+    private final List<FileChannel> held = new ArrayList<>();
+    private final Proxy proxy;
+
+    private ChildProxyMain(Proxy proxy) {
+        this.proxy = proxy;
+    }
+
+    /** Runs the child; see the class comment for the arguments and the commands. */
+    public static void main(String[] args) throws Exception {
+        // The leak recorder must be installed before Netty loads any buffer class.
+        Class.forName(LeakDetection.class.getName(), true, ChildProxyMain.class.getClassLoader());
+        preloadProjectClasses();
+        Proxy proxy = Proxy.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .upstream(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[3])))
+                .transport(Transport.named(args[0]))
+                .forwarding(Forwarding.valueOf(args[1]))
+                .spliceThreshold(Long.parseLong(args[2]))
+                .eventLoops(1)
+                .idleTimeout(Duration.ZERO)
+                .drainTimeout(Duration.ZERO)
+                .start();
+        ChildProxyMain child = new ChildProxyMain(proxy);
+        reply("PORT " + proxy.localAddress().getPort());
+        child.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        child.release();
+        proxy.close();
+        System.exit(0);
+    }
+
+    private void serve(BufferedReader commands) throws Exception {
+        String line;
+        while ((line = commands.readLine()) != null) {
+            String[] words = line.trim().split(" ");
+            switch (words[0]) {
+                case "reserve" -> reply("RESERVED " + reserve(Integer.parseInt(words[1])));
+                case "release" -> {
+                    release();
+                    reply("RELEASED");
+                }
+                case "stats" -> {
+                    ProxyStats stats = proxy.stats();
+                    reply("STATS " + stats.openChannels() + " " + stats.activeConnections());
+                }
+                case "leaks" -> {
+                    List<String> leaks = LeakDetection.collectLeaks();
+                    leaks.forEach(System.err::println);
+                    reply("LEAKS " + leaks.size());
+                }
+                default -> reply("UNKNOWN " + line);
+            }
+        }
+    }
+
+    /** Leaves exactly {@code free} descriptors below the limit; returns how many are held. */
+    private int reserve(int free) throws IOException {
+        release();
+        while (held.size() < MAX_HELD) {
+            try {
+                held.add(FileChannel.open(DEV_NULL));
+            } catch (FileSystemException e) {
+                if (e.getReason() == null || !e.getReason().contains("Too many open files")) {
+                    throw e;
+                }
+                break;
+            }
+        }
+        for (int i = 0; i < free && !held.isEmpty(); i++) {
+            held.remove(held.size() - 1).close();
+        }
+        return held.size();
+    }
+
+    private void release() throws IOException {
+        for (FileChannel channel : held) {
+            channel.close();
+        }
+        held.clear();
+    }
+
+    private static void reply(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    /**
+     * Loads every class of this project that is on the class path as a directory (the modules
+     * of the build under test) now. Loading a class from a directory opens its file, which
+     * would fail while the descriptors are taken, and kill the proxy on a code path it never
+     * ran before: a failure of the test setup, not of the proxy. (Jars, the way the proxy ships,
+     * stay open once read.)
+     */
+    private static void preloadProjectClasses() throws IOException {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path root = Path.of(entry);
+            Path project = root.resolve("dev/zeroproxy");
+            if (!Files.isDirectory(project)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(project)) {
+                files.filter(f -> f.toString().endsWith(".class")).forEach(f -> load(root.relativize(f)));
+            }
+        }
+    }
+
+    private static void load(Path classFile) {
+        String name = classFile.toString().replace('/', '.').replaceAll("\\.class$", "");
+        try {
+            Class.forName(name, false, ChildProxyMain.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // A class whose dependencies are not on this class path (a test of another kind): never needed here.
+        }
+    }
+}
