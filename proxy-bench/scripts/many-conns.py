@@ -9,8 +9,9 @@ client (one selector for all N connections), all on 127.0.0.1. After a warm-up o
 connections, it measures the proxy before the pairs open, once they are all open and idle, and
 again idle after one 64-byte echo on each (checked byte for byte):
   RSS            the proxy's whole process tree (VmRSS), KiB per pair
-  live heap      ZeroProxy only: heap used after a full GC (jcmd GC.run), bytes per pair, and a
-                 class histogram diff (top classes by bytes per pair) in the output directory
+  live heap      ZeroProxy only: the live objects' bytes after a full GC (jcmd GC.run, then the
+                 total of GC.class_histogram), per pair, and a class histogram diff (top classes
+                 by bytes per pair) in the output directory
   descriptors    the proxy's open descriptors per pair
   kernel         TCP socket objects (slab "TCP", from /proc/slabinfo, as root) and socket buffer
                  pages (/proc/net/sockstat); both machine-wide, so per pair they include the
@@ -111,10 +112,19 @@ def upstream_open(port):
 
 # ------------------------------------------------------------------ proxies
 
+def launcher_jvm_opts():
+    """The JVM options ./zeroproxy starts the forwarder with (its default_jvm_opts line), so the
+    forwarder measured here is the one users run; --java-opt comes after them and overrides."""
+    with open(os.path.join(ROOT, "zeroproxy")) as f:
+        m = re.search(r"^default_jvm_opts=\((.*)\)$", f.read(), re.M)
+    return m.group(1).split() if m else []
+
+
 def start_proxy(variant, port, upstream_port, work, args):
     if variant.startswith("zp-"):
         _, transport, mode = variant.split("-", 2)
-        cmd = [args.java, *args.java_opt, "-jar", args.jar, "forward", "--listen", f"127.0.0.1:{port}",
+        launcher = [] if args.bare_jvm else launcher_jvm_opts()
+        cmd = [args.java, *launcher, *args.java_opt, "-jar", args.jar, "forward", "--listen", f"127.0.0.1:{port}",
                "--upstream", f"127.0.0.1:{upstream_port}", "--transport", transport, "--mode", mode,
                "--drain-timeout", "1s"]
     elif variant == "haproxy":
@@ -189,14 +199,14 @@ def kernel_tcp():
 
 
 def java_live_heap(pid, work, tag):
-    """Heap used after a full GC, in bytes, and the class histogram saved as TAG.histo."""
+    """Live heap in bytes (the class histogram's total, taken right after a full GC, so it works
+    with every collector; GC.heap_info's layout differs between them), the histogram saved as TAG.histo."""
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, timeout=60)
-    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
-    m = re.search(r"total \d+K, used (\d+)K", info)
     histo = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], capture_output=True, text=True, timeout=120).stdout
     with open(os.path.join(work, f"{tag}.histo"), "w") as f:
         f.write(histo)
-    return int(m.group(1)) * 1024 if m else -1
+    m = re.search(r"^Total\s+\d+\s+(\d+)", histo, re.M)
+    return int(m.group(1)) if m else -1
 
 
 def parse_histo(path):
@@ -309,6 +319,7 @@ def run_variant(variant, args, out_dir):
     n = args.pairs
     row = {
         "variant": variant, "pairs": n, "opened_s": round(opened_in, 1),
+        "rss_mib_before": round(before["rss_kib"] / 1024, 1),
         "rss_kib_per_pair_idle": round((idle["rss_kib"] - before["rss_kib"]) / n, 2),
         "rss_kib_per_pair_after_echo": round((after_echo["rss_kib"] - before["rss_kib"]) / n, 2),
         "fds_per_pair": round((idle["fds"] - before["fds"]) / n, 2),
@@ -319,13 +330,16 @@ def run_variant(variant, args, out_dir):
     if before["heap"] is not None:
         row["live_heap_per_pair_idle"] = round((idle["heap"] - before["heap"]) / n)
         row["live_heap_per_pair_after_echo"] = round((after_echo["heap"] - before["heap"]) / n)
-        h0, h1 = parse_histo(os.path.join(work, "before.histo")), parse_histo(os.path.join(work, "echoed.histo"))
-        deltas = sorted(((h1[c][1] - h0.get(c, (0, 0))[1], h1[c][0] - h0.get(c, (0, 0))[0], c) for c in h1),
-                        reverse=True)[:25]
-        with open(os.path.join(out_dir, f"{variant}-histogram-per-pair.txt"), "w") as f:
-            f.write(f"# live heap per idle pair after one echo, by class ({n} pairs): bytes, instances, class\n")
-            for b, inst, c in deltas:
-                f.write(f"{b / n:9.1f} {inst / n:7.2f} {c}\n")
+        h0 = parse_histo(os.path.join(work, "before.histo"))
+        for tag, what in (("idle", "idle pair, before any traffic"), ("echoed", "idle pair after one echo")):
+            h1 = parse_histo(os.path.join(work, f"{tag}.histo"))
+            deltas = sorted(((h1[c][1] - h0.get(c, (0, 0))[1], h1[c][0] - h0.get(c, (0, 0))[0], c) for c in h1),
+                            reverse=True)[:25]
+            name = "histogram-per-pair" if tag == "echoed" else "histogram-per-pair-before-traffic"
+            with open(os.path.join(out_dir, f"{variant}-{name}.txt"), "w") as f:
+                f.write(f"# live heap per {what}, by class ({n} pairs): bytes, instances, class\n")
+                for b, inst, c in deltas:
+                    f.write(f"{b / n:9.1f} {inst / n:7.2f} {c}\n")
     return row
 
 
@@ -342,6 +356,8 @@ def main():
     p.add_argument("--jar", default=os.path.join(ROOT, "proxy-examples", "target", "zeroproxy.jar"))
     p.add_argument("--java", default="java")
     p.add_argument("--java-opt", action="append", default=[])
+    p.add_argument("--bare-jvm", action="store_true",
+                   help="leave out the JVM options ./zeroproxy adds (its default_jvm_opts): the JVM's own defaults")
     p.add_argument("--out", default=f"/tmp/zeroproxy-many-conns-{time.strftime('%Y%m%d-%H%M%S')}")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)

@@ -12,9 +12,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +42,6 @@ final class Relay implements PumpOwner {
     private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
 
     private final ProxyServer server;
-    private final ProxyConfig config;
     private final ConnectionInfo info;
     private final Channel client;
     private final Pump fromClient;
@@ -53,17 +55,29 @@ final class Relay implements PumpOwner {
      * the upstream, followed by a reset, once the connect completes.
      */
     private HeldReads heldForReset;
-    private ScheduledFuture<?> idleCheck;
+    /** The upstream connect's timeout, until the connect completes. */
+    private ScheduledFuture<?> connectTimeout;
+    /** This loop's idle checks; null without an idle timeout. */
+    private final IdleWheel idleWheel;
+    /** Links of the {@link IdleWheel} slot this relay waits in; {@link #idleSlot} -1 when in none. */
+    Relay idlePrev;
+    Relay idleNext;
+    int idleSlot = -1;
     private boolean closing;
     private Throwable cause;
 
-    Relay(ProxyServer server, Channel client, ConnectionInfo info) {
+    Relay(ProxyServer server, Channel client, ConnectionInfo info, IdleWheel idleWheel) {
         this.server = server;
-        this.config = server.config();
         this.client = client;
         this.info = info;
-        this.fromClient = new Pump(this, Direction.FROM_CLIENT, config);
-        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM, config);
+        this.idleWheel = idleWheel;
+        this.fromClient = new Pump(this, Direction.FROM_CLIENT, server.config());
+        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM, server.config());
+    }
+
+    /** Read through the server rather than kept: a field would cost every relay 8 B (alignment). */
+    private ProxyConfig config() {
+        return server.config();
     }
 
     ConnectionInfo info() {
@@ -89,26 +103,48 @@ final class Relay implements PumpOwner {
         return server.memoryBudget();
     }
 
-    /** Installs the client side and connects the upstream. Called once the client channel is registered. */
-    void open() {
+    /**
+     * Installs the client side and connects the upstream at {@code connectAddress}, which is
+     * {@code info.upstream()} or an equal address (see {@link NamedAddresses}). Called once the
+     * client channel is registered.
+     */
+    void open(InetSocketAddress connectAddress) {
         server.channelOpened(client);
         client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
         client.pipeline().addLast("pump", fromClient);
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
-        scheduleIdleCheck(config.idleTimeout().toNanos());
+        if (idleWheel != null) {
+            idleWheel.add(this, startNanos + config().idleTimeout().toNanos());
+        }
 
-        // Same event loop as the client: the pair shares one thread and needs no locks.
+        // Same event loop as the client: the pair shares one thread and needs no locks. The
+        // connect timeout is ours, not the channel's (CONNECT_TIMEOUT_MILLIS 0): Netty keeps its
+        // cancelled timeout task referenced from the channel for the channel's life, 64 B a pair.
         connect = server.upstreamBootstrap().clone(client.eventLoop())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new CountingRecvByteBufAllocator(fromUpstream))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
                 .handler(fromUpstream)
-                .connect(info.upstream());
+                .connect(connectAddress);
         if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
             upstreamSocketFailed(connect.cause());
             return;
         }
         upstream = connect.channel();
         server.channelOpened(upstream);
+        if (!connect.isDone()) {
+            connectTimeout = client.eventLoop().schedule(this::connectTimedOut,
+                    config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
         connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
+    }
+
+    /** What Netty's own connect timeout does: fail the connect, then close its channel. */
+    private void connectTimedOut() {
+        connectTimeout = null;
+        if (connect instanceof ChannelPromise pending && pending.tryFailure(new ConnectTimeoutException(
+                "connection timed out after " + config().connectTimeout().toMillis() + " ms: " + info.upstream()))) {
+            upstream.close();
+        }
     }
 
     /**
@@ -124,6 +160,12 @@ final class Relay implements PumpOwner {
     }
 
     private void upstreamConnectDone(ChannelFuture connect) {
+        // Done with: the relay need not keep the connect's promise (48 B) or its timeout a pair's life.
+        this.connect = null;
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
         HeldReads held = heldForReset;
         heldForReset = null;
         if (closing && held == null) {
@@ -262,7 +304,7 @@ final class Relay implements PumpOwner {
      * overtake it, and the socket is full anyway.
      */
     private void salvageSplicedBytes(Channel peer) {
-        Transport.Splicer splicer = config.forwarding() == Forwarding.COPY ? null : config.transport().splicer();
+        Transport.Splicer splicer = config().forwarding() == Forwarding.COPY ? null : config().transport().splicer();
         ChannelOutboundBuffer queued = peer.unsafe().outboundBuffer();
         if (splicer == null || queued == null || !queued.isEmpty()) {
             return;
@@ -303,8 +345,8 @@ final class Relay implements PumpOwner {
     private void beginClosing(Throwable why) {
         closing = true;
         cause = why;
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
+        if (idleWheel != null) {
+            idleWheel.remove(this);
         }
         if (upstream == null) {
             client.closeFuture().addListener(f -> closed());
@@ -324,26 +366,27 @@ final class Relay implements PumpOwner {
         server.relayClosed(this);
     }
 
-    private void scheduleIdleCheck(long delayNanos) {
-        if (config.idleTimeout().isZero() || closing) {
+    /**
+     * The {@link IdleWheel} reached this relay's deadline (the last read either way, or the
+     * start, plus the idle timeout): closes it if nothing was read since, else waits again
+     * until one timeout after the last read.
+     */
+    void idleDue(long nowNanos) {
+        if (closing) {
             return;
         }
-        idleCheck = client.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void checkIdle() {
         long lastActivity = Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
-        long idleNanos = System.nanoTime() - lastActivity;
-        long timeoutNanos = config.idleTimeout().toNanos();
+        long idleNanos = nowNanos - lastActivity;
+        long timeoutNanos = config().idleTimeout().toNanos();
         if (idleNanos >= timeoutNanos) {
             LOGGER.debug("{}: idle for {} ms, closing", info, TimeUnit.NANOSECONDS.toMillis(idleNanos));
             // A reset, like every close the proxy decides: bytes it handed to its kernel may still
             // wait there, unread by a peer that stopped reading, and a FIN after them would make
             // the cut stream look complete. (HAProxy's "option nolinger" closes this way too.)
             cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
-                    config.idleTimeout()));
+                    config().idleTimeout()));
         } else {
-            scheduleIdleCheck(timeoutNanos - idleNanos);
+            idleWheel.add(this, lastActivity + timeoutNanos);
         }
     }
 
@@ -357,7 +400,7 @@ final class Relay implements PumpOwner {
             return;
         }
         cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
-                config.drainTimeout()));
+                config().drainTimeout()));
     }
 
     /**
@@ -380,7 +423,7 @@ final class Relay implements PumpOwner {
 
     private void notifyListener(String event, Consumer<ProxyListener> call) {
         try {
-            call.accept(config.listener());
+            call.accept(config().listener());
         } catch (RuntimeException e) {
             // The listener contract says "must not throw"; one that does must not break the relay.
             LOGGER.warn("{}: ProxyListener.{} threw; ignored", info, event, e);

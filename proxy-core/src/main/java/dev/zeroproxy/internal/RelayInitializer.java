@@ -4,7 +4,10 @@ import dev.zeroproxy.ConnectionInfo;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +17,13 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayInitializer.class);
 
     private final ProxyServer server;
+    /**
+     * One idle-check wheel per event loop this listener's connections land on (the loops of the
+     * group, or with SO_REUSEPORT the listener's own): a handful of entries, filled from each
+     * loop's own thread, hence concurrent.
+     */
+    private final Map<EventLoop, IdleWheel> idleWheels = new ConcurrentHashMap<>();
+    private final NamedAddresses connectAddresses = new NamedAddresses();
 
     RelayInitializer(ProxyServer server) {
         this.server = server;
@@ -31,8 +41,17 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
         InetSocketAddress upstream = server.config().upstream().select();
         ConnectionInfo info = new ConnectionInfo(
                 server.nextConnectionId(), (InetSocketAddress) client.remoteAddress(), upstream);
-        Relay relay = new Relay(server, client, info);
+        Relay relay = new Relay(server, client, info, idleWheel(client.eventLoop()));
         server.relayOpened(relay);
-        relay.open();
+        relay.open(connectAddresses.of(upstream));
+    }
+
+    /** The loop's idle-check wheel; null when connections have no idle timeout. */
+    private IdleWheel idleWheel(EventLoop loop) {
+        long timeoutNanos = server.config().idleTimeout().toNanos();
+        if (timeoutNanos == 0) {
+            return null;
+        }
+        return idleWheels.computeIfAbsent(loop, l -> new IdleWheel(l, timeoutNanos));
     }
 }

@@ -18,8 +18,11 @@
  *       Forwards the very {@code ByteBuf} it read, pauses its source on the sink's
  *       writability, and turns the source's EOF into the sink's {@code shutdownOutput()} after
  *       everything before it is flushed.
- *   <li>{@link dev.zeroproxy.internal.CountingRecvByteBufAllocator}: counts every byte a
- *       channel reads, through a buffer or by splice, for statistics and idle detection.
+ *   <li>{@link dev.zeroproxy.internal.CountingRecvByteBufAllocator}: each channel's receive
+ *       allocator and read handle in one object; counts every byte a channel reads, through a
+ *       buffer or by splice, for statistics and idle detection.
+ *   <li>{@link dev.zeroproxy.internal.IdleWheel}: the idle checks of one event loop's relays,
+ *       a timer wheel instead of a scheduled task per relay.
  * </ul>
  *
  * <p>Threading: both channels of a pair live on one event loop, so a relay's state is touched

@@ -500,6 +500,41 @@ public abstract class RelaySuite {
     }
 
     /**
+     * The idle checks of many pairs on one wheel: each silent pair is closed, never before the
+     * timeout, and pairs with a byte every 100 ms are re-checked and kept, however often their
+     * checks come round.
+     */
+    @Test
+    void idleTimeoutClosesEachSilentPairAndKeepsTheActiveOnes() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        SelectorEchoServer echo = closeLater(SelectorEchoServer.start());
+        startProxy(echo.address(), b -> b.idleTimeout(timeout));
+        List<Socket> active = new ArrayList<>();
+        List<Integer> silentPorts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            active.add(connectClient());
+            silentPorts.add(connectClient().getLocalPort());
+        }
+        // 2.5 timeouts of one byte per active client every 100 ms: the pace is the test.
+        for (int round = 0; round < 25; round++) {
+            for (Socket client : active) {
+                client.getOutputStream().write(round);
+                assertEquals(round, client.getInputStream().read());
+            }
+            Thread.sleep(100);
+        }
+        events.awaitClosed(silentPorts.size(), 10);
+        List<RecordingListener.Event> closed = events.of("closed");
+        assertEquals(silentPorts.size(), closed.size(), "only the silent pairs closed");
+        for (RecordingListener.Event e : closed) {
+            assertTrue(silentPorts.contains(e.connection().client().getPort()), "closed an active pair: " + e);
+            assertEquals(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
+                    ((ProxyClosedConnectionException) e.cause()).reason());
+            assertTrue(e.summary().duration().compareTo(timeout) >= 0, "closed before the timeout: " + e);
+        }
+    }
+
+    /**
      * Slowloris: clients that send a byte now and then keep their connection alive past any
      * inactivity timeout, at L4 as at L7. What matters is what each costs: no buffer between its
      * bytes, so no more than any idle pair; and each byte arrives.
