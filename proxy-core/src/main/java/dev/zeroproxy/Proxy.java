@@ -42,8 +42,14 @@ public interface Proxy extends AutoCloseable {
 
     /**
      * Stops the proxy gracefully: unbinds the listening socket at once, lets open connections
-     * finish for up to {@link ProxyConfig#drainTimeout()}, then closes those still open and
-     * releases every thread and buffer. Idempotent; blocks until done.
+     * finish for up to {@link ProxyConfig#drainTimeout()}, then cuts those still open (each
+     * side gets what was read for it, then a reset) and releases every thread and buffer.
+     * Idempotent; blocks until done.
+     *
+     * <p>Interrupting the thread blocked here ends the drain at once: the connections still
+     * open are cut as at the drain timeout, reported with
+     * {@link ProxyClosedConnectionException.Reason#DRAIN_INTERRUPTED}, and the thread's interrupt
+     * status is set again when this returns. (The forwarder does this on a second SIGINT/SIGTERM.)
      *
      * @throws IllegalStateException if called from one of the proxy's event loops
      */

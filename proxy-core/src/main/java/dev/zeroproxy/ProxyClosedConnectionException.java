@@ -21,17 +21,25 @@ public final class ProxyClosedConnectionException extends IOException {
         /** No byte moved either way for {@link ProxyConfig#idleTimeout()}. */
         IDLE_TIMEOUT,
         /** Still open when {@link ProxyConfig#drainTimeout()} ran out during {@link Proxy#close()}. */
-        DRAIN_TIMEOUT
+        DRAIN_TIMEOUT,
+        /** Still open when the thread draining in {@link Proxy#close()} was interrupted, ending the drain early. */
+        DRAIN_INTERRUPTED
     }
 
     private final Reason reason;
 
     /** Creates the exception for {@code reason}, naming the limit that ran out. */
     public ProxyClosedConnectionException(Reason reason, Duration limit) {
-        super(Objects.requireNonNull(reason, "reason") == Reason.IDLE_TIMEOUT
-                ? "idle for " + limit + " (idleTimeout)"
-                : "still open after " + limit + " of draining (drainTimeout)");
+        super(message(Objects.requireNonNull(reason, "reason"), limit));
         this.reason = reason;
+    }
+
+    private static String message(Reason reason, Duration limit) {
+        return switch (reason) {
+            case IDLE_TIMEOUT -> "idle for " + limit + " (idleTimeout)";
+            case DRAIN_TIMEOUT -> "still open after " + limit + " of draining (drainTimeout)";
+            case DRAIN_INTERRUPTED -> "still open when the drain was ended early, after " + limit;
+        };
     }
 
     /** Why the proxy closed the connection. */

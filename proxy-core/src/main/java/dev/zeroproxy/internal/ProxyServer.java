@@ -2,6 +2,7 @@ package dev.zeroproxy.internal;
 
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
+import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
@@ -22,6 +23,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -297,20 +299,37 @@ public final class ProxyServer implements Proxy {
         serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
         LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), config.drainTimeout());
-        if (!awaitNoRelays(config.drainTimeout().toMillis())) {
-            List<Relay> remaining = List.copyOf(relays);
-            LOGGER.info("Proxy on {}: drain timeout, closing {} connection(s)", localAddress, remaining.size());
-            for (Relay relay : remaining) {
-                EventLoop loop = relay.eventLoop();
-                loop.execute(relay::closeForShutdown);
-            }
-            if (!awaitNoRelays(SHUTDOWN_GRACE_MILLIS)) {
-                LOGGER.warn("Proxy on {}: {} connection(s) did not close in {} ms", localAddress, relays.size(),
-                        SHUTDOWN_GRACE_MILLIS);
-            }
+        long drainStarted = System.nanoTime();
+        boolean drained = awaitNoRelays(config.drainTimeout().toMillis());
+        // An interrupt ends the drain early (see Proxy.close()); it is cleared for the waits
+        // below and set again at the end, for the caller to see.
+        boolean interrupted = Thread.interrupted();
+        if (!drained) {
+            cutRemaining(interrupted, Duration.ofNanos(System.nanoTime() - drainStarted));
         }
         group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOGGER.debug("Proxy on {} closed", localAddress);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Cuts the connections still open when the drain ended, and waits for them to close. */
+    private void cutRemaining(boolean interrupted, Duration drained) {
+        List<Relay> remaining = List.copyOf(relays);
+        ProxyClosedConnectionException.Reason reason = interrupted
+                ? ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED
+                : ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT;
+        LOGGER.info("Proxy on {}: {}, cutting {} connection(s)", localAddress,
+                interrupted ? "drain ended early" : "drain timeout", remaining.size());
+        Duration limit = interrupted ? drained : config.drainTimeout();
+        for (Relay relay : remaining) {
+            relay.eventLoop().execute(() -> relay.closeForShutdown(reason, limit));
+        }
+        if (!awaitNoRelays(SHUTDOWN_GRACE_MILLIS)) {
+            LOGGER.warn("Proxy on {}: {} connection(s) did not close in {} ms", localAddress, relays.size(),
+                    SHUTDOWN_GRACE_MILLIS);
+        }
     }
 
     private boolean awaitNoRelays(long timeoutMillis) {

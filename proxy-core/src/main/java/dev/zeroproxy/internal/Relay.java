@@ -390,8 +390,8 @@ final class Relay implements PumpOwner {
         }
     }
 
-    /** Called by the proxy when its drain period ran out. */
-    void closeForShutdown() {
+    /** Called by the proxy when its drain ended (timed out, or interrupted) with this pair open. */
+    void closeForShutdown(ProxyClosedConnectionException.Reason reason, Duration limit) {
         if (heldForReset != null) {
             // Waiting for a pending connect to deliver a cut client's bytes: there is no time left.
             heldForReset.release();
@@ -399,8 +399,7 @@ final class Relay implements PumpOwner {
             resetNow(upstream);
             return;
         }
-        cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT,
-                config().drainTimeout()));
+        cut(new ProxyClosedConnectionException(reason, limit));
     }
 
     /**

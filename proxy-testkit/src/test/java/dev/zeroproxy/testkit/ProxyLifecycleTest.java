@@ -138,6 +138,40 @@ class ProxyLifecycleTest {
         }
     }
 
+    /** The forwarder's second SIGINT/SIGTERM: an interrupt ends a 30 s drain at once, with resets. */
+    @Test
+    void interruptingCloseEndsTheDrainAtOnceAndCutsWhatIsOpen() throws Exception {
+        RecordingListener events = new RecordingListener();
+        try (LoopbackServer echo = LoopbackServer.start(socket -> {
+            try {
+                socket.getInputStream().transferTo(socket.getOutputStream());
+            } catch (SocketException expectedReset) {
+                // The cut reaches the upstream as a reset.
+            }
+        })) {
+            Proxy proxy = builder(echo.address(), events).drainTimeout(Duration.ofSeconds(30)).start();
+            try (Socket client = new Socket()) {
+                client.connect(proxy.localAddress(), 5_000);
+                client.getOutputStream().write(1);
+                assertEquals(1, client.getInputStream().read());
+                CompletableFuture<Boolean> closer = new CompletableFuture<>();
+                Thread closing = new Thread(() -> {
+                    proxy.close();
+                    closer.complete(Thread.currentThread().isInterrupted());
+                }, "closing");
+                closing.start();
+                Await.until(() -> !proxy.isAccepting(), Duration.ofSeconds(5), () -> "draining");
+                closing.interrupt();
+                assertTrue(closer.get(10, TimeUnit.SECONDS), "close() returns well before the drain timeout,"
+                        + " with the interrupt status set again");
+                assertThrows(SocketException.class, () -> client.getInputStream().read(), "the client is reset");
+            }
+            events.awaitClosed(1, 5);
+            assertEquals(ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED,
+                    ((ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());
+        }
+    }
+
     private static boolean refusesConnections(InetSocketAddress address) {
         try (Socket probe = new Socket()) {
             probe.connect(address, 1_000);

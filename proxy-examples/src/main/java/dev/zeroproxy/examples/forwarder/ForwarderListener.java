@@ -19,6 +19,7 @@ final class ForwarderListener implements ProxyListener {
     private static final Logger LOGGER = LoggerFactory.getLogger(ForwarderListener.class);
 
     private final LongAdder cutByDrainTimeout = new LongAdder();
+    private final LongAdder cutByForcedStop = new LongAdder();
 
     @Override
     public void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) {
@@ -27,15 +28,23 @@ final class ForwarderListener implements ProxyListener {
 
     @Override
     public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
-        if (summary.cause() instanceof ProxyClosedConnectionException closed
-                && closed.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT) {
-            cutByDrainTimeout.increment();
+        if (summary.cause() instanceof ProxyClosedConnectionException closed) {
+            if (closed.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT) {
+                cutByDrainTimeout.increment();
+            } else if (closed.reason() == ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED) {
+                cutByForcedStop.increment();
+            }
         }
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debug("{}: closed after {} ms, {} B up, {} B down{}", connection, summary.duration().toMillis(),
                     summary.bytesFromClient(), summary.bytesFromUpstream(),
                     summary.failure().map(c -> ", " + c).orElse(""));
         }
+    }
+
+    /** Connections cut because they were still open when a second SIGINT/SIGTERM ended the drain. */
+    long cutByForcedStop() {
+        return cutByForcedStop.sum();
     }
 
     /** Connections closed because they were still open when draining ran out of time. */

@@ -4,55 +4,101 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyStats;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
- * Keeps a proxy running until the JVM is asked to stop (SIGINT, SIGTERM), then closes it
- * gracefully from a shutdown hook and ends the process with exit code 0.
+ * Keeps a proxy running until a signal stops it, and gives every other signal the forwarder
+ * handles its meaning:
  *
- * <p>Why the hook ends the process with {@link Runtime#halt(int)}: a JVM stopped by SIGTERM
- * exits with 143 (128 + 15) once its hooks finish, and {@link System#exit(int)} called from a
- * hook blocks forever. A forwarder that drained and stopped on request has succeeded, and
- * service managers read exit code 0 that way, so the hook, the last thing to run, halts with 0
- * (or 1 if closing failed). Nothing else of this program registers a hook.
+ * <ul>
+ *   <li>SIGINT or SIGTERM: stop accepting, drain for up to {@code --drain-timeout}, then cut what
+ *       is still open; exit code 0.
+ *   <li>a second SIGINT or SIGTERM while draining: end the drain now, cutting what is open;
+ *       exit code 128 + the signal's number (130 for SIGINT, 143 for SIGTERM), as a process
+ *       killed by it would report.
+ *   <li>SIGHUP: reserved for reloading a configuration; until there is one to reload, it is
+ *       logged and the forwarder keeps serving.
+ *   <li>SIGUSR1, SIGUSR2: log one status line (connections, bytes) and keep serving.
+ * </ul>
  */
 final class UntilSignal implements ProxyLifetime {
     private static final Logger LOGGER = LoggerFactory.getLogger(UntilSignal.class);
 
     @Override
     public int run(Proxy proxy, ForwarderListener listener) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(proxy, listener), "shutdown"));
-        // The main thread has nothing left to do: the event loops serve, the hook ends the process.
-        CountDownLatch never = new CountDownLatch(1);
+        Signals signals = Signals.install();
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        AtomicReference<Signal> forcedBy = new AtomicReference<>();
+        Thread main = Thread.currentThread();
+        Thread dispatcher = new Thread(() -> dispatch(signals, proxy, stopRequested, forcedBy, main), "signals");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+        awaitQuietly(stopRequested);
+
+        long started = System.nanoTime();
+        LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}"
+                        + " (a second SIGINT/SIGTERM cuts them at once)",
+                proxy.stats().activeConnections(), DurationConverter.format(proxy.config().drainTimeout()));
+        try {
+            proxy.close();
+        } catch (RuntimeException e) {
+            LOGGER.error("zeroproxy could not stop cleanly", e);
+            return 1;
+        }
+        Thread.interrupted(); // close() sets it again when a second signal ended the drain.
+        ProxyStats stats = proxy.stats();
+        LOGGER.info("zeroproxy stopped in {} ms: {} connection(s) served, {} bytes forwarded ({} spliced),"
+                        + " {} cut by the drain timeout, {} cut by the forced stop",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), stats.acceptedConnections(),
+                stats.bytesForwarded(), stats.bytesSpliced(), listener.cutByDrainTimeout(),
+                listener.cutByForcedStop());
+        Signal forced = forcedBy.get();
+        return forced == null ? 0 : 128 + forced.getNumber();
+    }
+
+    /** Runs on its own thread for the life of the process, taking each signal as it comes. */
+    private static void dispatch(Signals signals, Proxy proxy, CountDownLatch stopRequested,
+            AtomicReference<Signal> forcedBy, Thread closer) {
         while (true) {
+            Signal signal;
             try {
-                never.await();
+                signal = signals.next();
             } catch (InterruptedException e) {
-                // Nobody interrupts the main thread on purpose; stopping is the hook's job. Keep waiting.
-                LOGGER.debug("main thread interrupted; still serving until SIGINT/SIGTERM");
+                return;
+            }
+            if (Signals.isStop(signal)) {
+                if (stopRequested.getCount() > 0) {
+                    stopRequested.countDown();
+                } else if (forcedBy.compareAndSet(null, signal)) {
+                    LOGGER.warn("zeroproxy: second SIG{} while draining: cutting the {} open connection(s) now",
+                            signal.getName(), proxy.stats().activeConnections());
+                    closer.interrupt();
+                }
+            } else if (signal.getName().equals("HUP")) {
+                LOGGER.warn("zeroproxy: SIGHUP received; reloading is not supported yet, still serving as started");
+            } else {
+                ProxyStats stats = proxy.stats();
+                LOGGER.info("zeroproxy status (SIG{}): {} active connection(s), {} accepted, {} upstream connect"
+                                + " failure(s), {} bytes forwarded ({} spliced), {} bytes queued for slow readers",
+                        signal.getName(), stats.activeConnections(), stats.acceptedConnections(),
+                        stats.upstreamConnectFailures(), stats.bytesForwarded(), stats.bytesSpliced(),
+                        stats.bytesQueued());
             }
         }
     }
 
-    private static void stop(Proxy proxy, ForwarderListener listener) {
-        int status = 0;
-        try {
-            long started = System.nanoTime();
-            LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}",
-                    proxy.stats().activeConnections(), DurationConverter.format(proxy.config().drainTimeout()));
-            proxy.close();
-            ProxyStats stats = proxy.stats();
-            LOGGER.info("zeroproxy stopped in {} ms: {} connection(s) served, {} bytes forwarded ({} spliced),"
-                            + " {} cut by the drain timeout",
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), stats.acceptedConnections(),
-                    stats.bytesForwarded(), stats.bytesSpliced(), listener.cutByDrainTimeout());
-        } catch (RuntimeException e) {
-            LOGGER.error("zeroproxy could not stop cleanly", e);
-            status = 1;
-        } finally {
-            System.err.flush();
-            Runtime.getRuntime().halt(status);
+    private static void awaitQuietly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // Nobody interrupts the main thread before a stop is asked for; keep waiting.
+                LOGGER.debug("main thread interrupted; still serving until SIGINT/SIGTERM");
+            }
         }
     }
 }

@@ -1,0 +1,162 @@
+package dev.zeroproxy.examples.forwarder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The real {@code zeroproxy forward} process, driven with signals as an operator (or a service
+ * manager) would: what each signal does, the exit codes, and what the peers of a cut
+ * connection read. Loopback only; each test's forwarder is killed at the end if still running.
+ */
+@Timeout(60)
+class ForwarderSignalsTest {
+    private ServerSocket upstream;
+    private Thread echo;
+
+    /** An upstream that echoes each connection until it ends, one thread per connection. */
+    @BeforeEach
+    void startUpstream() throws IOException {
+        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        echo = new Thread(() -> {
+            while (!upstream.isClosed()) {
+                try {
+                    Socket peer = upstream.accept();
+                    Thread t = new Thread(() -> {
+                        try (peer) {
+                            peer.getInputStream().transferTo(peer.getOutputStream());
+                        } catch (IOException cut) {
+                            // A cut connection ends with a reset: that is what these tests cause.
+                        }
+                    });
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "echo-upstream");
+        echo.setDaemon(true);
+        echo.start();
+    }
+
+    @AfterEach
+    void stopUpstream() throws IOException {
+        upstream.close();
+    }
+
+    private ForwarderProcess forwarder(String... extra) throws IOException {
+        String[] base = {"forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + upstream.getLocalPort(),
+                "--event-loops", "1"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        return ForwarderProcess.start(args);
+    }
+
+    /** A client that has exchanged one round trip through {@code proxy}, so its pair is open. */
+    private static Socket openPair(InetSocketAddress proxy) throws IOException {
+        Socket client = new Socket();
+        client.connect(proxy, 5_000);
+        client.setSoTimeout(15_000);
+        byte[] sent = new byte[4096];
+        new Random(7).nextBytes(sent);
+        client.getOutputStream().write(sent);
+        byte[] got = client.getInputStream().readNBytes(sent.length);
+        assertEquals(new String(sent, java.nio.charset.StandardCharsets.ISO_8859_1),
+                new String(got, java.nio.charset.StandardCharsets.ISO_8859_1), "echoed byte for byte");
+        return client;
+    }
+
+    @Test
+    void sigtermDrainsAndExitsZero() throws Exception {
+        try (ForwarderProcess zp = forwarder("--drain-timeout", "10s")) {
+            InetSocketAddress address = zp.awaitReady(Duration.ofSeconds(20));
+            try (Socket client = openPair(address)) {
+                zp.signal("TERM");
+                zp.awaitLine("zeroproxy stopping", Duration.ofSeconds(10));
+                client.shutdownOutput(); // the pair finishes on its own within the drain
+                assertEquals(-1, client.getInputStream().read());
+            }
+            assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("0 cut by the drain timeout"));
+        }
+    }
+
+    /** Issue 9, finding 1 replayed: the drain timeout cuts a pair, and its client reads a reset, not EOF. */
+    @Test
+    void theDrainTimeoutCutsWithAReset() throws Exception {
+        try (ForwarderProcess zp = forwarder("--drain-timeout", "1s")) {
+            try (Socket client = openPair(zp.awaitReady(Duration.ofSeconds(20)))) {
+                zp.signal("TERM");
+                assertThrows(SocketException.class, () -> readToEnd(client.getInputStream()),
+                        "the client of a cut pair reads a reset");
+            }
+            assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 cut by the drain timeout"),
+                    zp.log());
+        }
+    }
+
+    /** Issue 9, finding 4: a second SIGTERM during the drain ends it at once, exit 143, resets. */
+    @Test
+    void aSecondSigtermCutsTheDrainShortAndExits143() throws Exception {
+        try (ForwarderProcess zp = forwarder("--drain-timeout", "60s")) {
+            try (Socket client = openPair(zp.awaitReady(Duration.ofSeconds(20)))) {
+                zp.signal("TERM");
+                zp.awaitLine("zeroproxy stopping", Duration.ofSeconds(10));
+                Thread.sleep(300); // still draining: the pair is open and quiet
+                assertTrue(zp.isAlive(), "the first SIGTERM drains, for up to 60 s");
+                zp.signal("TERM");
+                assertThrows(SocketException.class, () -> readToEnd(client.getInputStream()),
+                        "the client of the cut pair reads a reset");
+            }
+            assertEquals(143, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
+            zp.awaitLine("second SIGTERM while draining", Duration.ofSeconds(1));
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 cut by the forced stop"),
+                    zp.log());
+        }
+    }
+
+    /** Issue 9, finding 4: SIGHUP, SIGUSR1 and SIGUSR2 neither stop nor crash the forwarder. */
+    @Test
+    void hupAndUsrSignalsKeepItServing() throws Exception {
+        try (ForwarderProcess zp = forwarder()) {
+            InetSocketAddress address = zp.awaitReady(Duration.ofSeconds(20));
+            try (Socket client = openPair(address)) {
+                zp.signal("HUP");
+                zp.awaitLine("SIGHUP received; reloading is not supported yet", Duration.ofSeconds(10));
+                zp.signal("USR1");
+                assertTrue(zp.awaitLine("status (SIGUSR1)", Duration.ofSeconds(10)).contains("1 active connection(s)"),
+                        zp.log());
+                zp.signal("USR2");
+                zp.awaitLine("status (SIGUSR2)", Duration.ofSeconds(10));
+                assertTrue(zp.isAlive(), zp.log());
+                client.shutdownOutput();
+                assertEquals(-1, client.getInputStream().read());
+            }
+            openPair(address).close(); // still serving
+            zp.signal("INT");
+            assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
+        }
+    }
+
+    private static void readToEnd(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
+    }
+}
