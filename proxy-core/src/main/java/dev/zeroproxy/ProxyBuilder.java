@@ -164,14 +164,13 @@ public final class ProxyBuilder {
     /**
      * The proxy-wide budget of direct memory for payload waiting on slow sinks: bytes read from
      * one side and not yet taken by the other side's kernel, summed over every connection.
-     * While the total is at or over it, each direction holding at least its fair share (the
-     * budget divided by the directions holding anything) stops reading until its sink has taken
-     * all it holds; directions whose sinks keep up go on. Nothing is dropped and no connection
-     * fails: it is backpressure, like the {@linkplain #writeBufferWaterMark water marks} but
-     * across the proxy. A soft limit: it can be passed by the read burst each event loop is in
-     * when it runs out (a burst stops at the high water mark), and by one read (at most 64 KiB)
-     * per direction still reading; and a direction holding less than one read (64 KiB) is not
-     * counted. Bytes moved by splice wait in kernel pipes and do not count.
+     * While the total is at or over it, reads shrink to 2 KiB, and each direction whose sink
+     * still holds bytes after a read stops reading until its sink has taken all of them;
+     * directions whose sinks keep up go on. Nothing is dropped and no connection fails: it is
+     * backpressure, like the {@linkplain #writeBufferWaterMark water marks} but across the proxy.
+     * A soft limit: it can be passed by the read burst each event loop is in when it runs out (a
+     * burst stops at the high water mark and one read), and by one 2 KiB read per direction.
+     * Bytes moved by splice wait in kernel pipes and do not count.
      *
      * <p>Default: half of the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, or
      * Netty's {@code io.netty.maxDirectMemory}, which the pooled allocator obeys), leaving the
@@ -215,6 +214,7 @@ public final class ProxyBuilder {
         require(listen != null, "listen: not set (expected: an address to bind; port 0 for any free port)");
         require(upstream != null, "upstream: not set (expected: the address to relay to)");
         positive("connectTimeout", connectTimeout);
+        check(connectTimeout.toMillis() >= 1, "connectTimeout: " + connectTimeout + " (expected: >= 1 ms)");
         check(connectTimeout.toMillis() <= Integer.MAX_VALUE,
                 "connectTimeout: " + connectTimeout + " (expected: <= " + Integer.MAX_VALUE + " ms)");
         notNegative("idleTimeout", idleTimeout);

@@ -35,6 +35,9 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator, RecvBy
          */
         int splicePassBytes();
 
+        /** The most one read into a buffer may take now: small while memory is short. */
+        int readCap();
+
         /** Whether the channel is still open, so that its descriptor is still its own. */
         boolean channelOpen();
 
@@ -86,7 +89,7 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator, RecvBy
             // belongs in Netty: a closed check after the splice pass, as after buffer reads.
             return alloc.directBuffer(0, 0);
         }
-        return alloc.ioBuffer(ReadSizes.size(sizes));
+        return alloc.ioBuffer(Math.min(ReadSizes.size(sizes), counter.readCap()));
     }
 
     @Override
@@ -96,7 +99,7 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator, RecvBy
         // spliced 2 KiB at a time and, when its FIN comes with the data, mostly left to the
         // end-of-stream drain: a pass takes what the pipe can hold instead.
         int splicePass = counter.splicePassBytes();
-        return splicePass > 0 ? splicePass : ReadSizes.size(sizes);
+        return splicePass > 0 ? splicePass : Math.min(ReadSizes.size(sizes), counter.readCap());
     }
 
     @Override

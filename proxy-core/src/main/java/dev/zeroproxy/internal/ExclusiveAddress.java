@@ -14,7 +14,10 @@ import java.net.Socket;
  * whether the port is taken; it is released before the proxy binds.
  *
  * <p>What it cannot stop: a program of the same user that sets SO_REUSEPORT itself can still
- * join once the proxy listens; the kernel groups such sockets by user, not by process.
+ * join once the proxy listens (the kernel groups such sockets by user, not by process); and two
+ * proxies started on the same port at the same instant can both pass the check before either
+ * listens, then share the port. A check before a bind cannot close that window; the second
+ * proxy started any later than the first one's bind is refused.
  */
 final class ExclusiveAddress {
     private ExclusiveAddress() { }

@@ -3,6 +3,8 @@ package dev.zeroproxy.internal;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The idle checks of one event loop's relays: a timer wheel with one tick per 1/1024 of the idle
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * methods run on the loop.
  */
 final class IdleWheel {
+    private static final Logger LOGGER = LoggerFactory.getLogger(IdleWheel.class);
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int TICKS_PER_TIMEOUT = 1024;
 
@@ -136,7 +139,12 @@ final class IdleWheel {
         Relay due;
         while ((due = slots[wheelSlots]) != null) {
             unlink(due);
-            due.idleDue(now);
+            try {
+                due.idleDue(now);
+            } catch (RuntimeException e) {
+                // One relay's failure must not stop the checks of the others on this loop.
+                LOGGER.warn("idle check of {} failed", due.info(), e);
+            }
         }
     }
 

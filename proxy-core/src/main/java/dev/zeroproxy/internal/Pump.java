@@ -265,16 +265,17 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
                 source.config().setAutoRead(false);
             }
             reportQueued();
+        } else if (shouldSwitchToSplice()) {
+            // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
+            // writable, because from now on the splice, not this pump, drives AUTO_READ. (Also
+            // while the memory budget is used up: spliced bytes do not count against it.)
+            startSplicing(true);
         } else if (owner.memoryBudget().exhausted()) {
             // The proxy's budget is used up: find out after this read, not at the end of the
             // burst, whether the sink holds bytes, and pause if it does.
             flushPending = false;
             sink.flush();
             reportQueued();
-        } else if (shouldSwitchToSplice()) {
-            // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
-            // writable, because from now on the splice, not this pump, drives AUTO_READ.
-            startSplicing(true);
         }
     }
 
@@ -395,16 +396,15 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         }
     }
 
-    /**
-     * Bytes written to the sink and not yet taken by its kernel, as the budget counts them: 0
-     * below {@link MemoryBudget#UNCOUNTED} (a transport that completes writes later, as io_uring
-     * does, always has one in flight; watching it would cost a promise and a task per flush),
-     * and 0 once the sink is closed.
-     */
+    /** Bytes written to the sink and not yet taken by its kernel (with Netty's per-write overhead); 0 once it is closed. */
     private long pendingInSink() {
         ChannelOutboundBuffer pending = sink.unsafe().outboundBuffer();
-        long bytes = pending == null ? 0 : pending.totalPendingWriteBytes();
-        return bytes < MemoryBudget.UNCOUNTED ? 0 : bytes;
+        return pending == null ? 0 : pending.totalPendingWriteBytes();
+    }
+
+    @Override
+    public int readCap() {
+        return owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
     }
 
     private boolean shouldSwitchToSplice() {

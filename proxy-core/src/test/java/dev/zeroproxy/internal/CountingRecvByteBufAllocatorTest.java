@@ -25,6 +25,11 @@ class CountingRecvByteBufAllocatorTest {
         }
 
         @Override
+        public int readCap() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
         public boolean channelOpen() {
             return open;
         }

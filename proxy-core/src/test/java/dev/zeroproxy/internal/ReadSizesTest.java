@@ -27,6 +27,11 @@ class ReadSizesTest {
         }
 
         @Override
+        public int readCap() {
+            return Integer.MAX_VALUE;
+        }
+
+        @Override
         public boolean channelOpen() {
             return true;
         }

@@ -76,9 +76,10 @@ public final class ChildProxy implements AutoCloseable {
         String command = "ulimit -n " + DESCRIPTOR_LIMIT + " && exec \"$@\"";
         List<String> shell = new ArrayList<>(List.of("/bin/bash", "-c", command, "bash"));
         shell.addAll(java);
-        Process process = new ProcessBuilder(shell)
-                .redirectError(log.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(shell).redirectError(log.toFile());
+        // The child recognises EMFILE by the C locale's strerror text, "Too many open files".
+        builder.environment().put("LC_ALL", "C");
+        Process process = builder.start();
         try {
             return new ChildProxy(process, log);
         } catch (IOException | RuntimeException | Error e) {

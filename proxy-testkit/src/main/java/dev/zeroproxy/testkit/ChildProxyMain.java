@@ -66,10 +66,17 @@ public final class ChildProxyMain {
                 .start();
         ChildProxyMain child = new ChildProxyMain(proxy);
         reply("PORT " + proxy.localAddress().getPort());
-        child.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        child.release();
-        proxy.close();
-        System.exit(0);
+        int status = 1;
+        try {
+            child.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+            child.release();
+            proxy.close();
+            status = 0;
+        } finally {
+            // Netty's loop threads are not daemons: without this, a failure here would leave the
+            // child running with nobody reading its stdin.
+            System.exit(status);
+        }
     }
 
     private void serve(BufferedReader commands) throws Exception {

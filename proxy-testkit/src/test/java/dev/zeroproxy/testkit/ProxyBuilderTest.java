@@ -57,6 +57,8 @@ class ProxyBuilderTest {
     void connectTimeoutMustBePositive() {
         assertRejected(b -> b.connectTimeout(Duration.ofSeconds(-1)), "connectTimeout: PT-1S (expected: > 0)");
         assertRejected(b -> b.connectTimeout(Duration.ZERO), "connectTimeout: PT0S (expected: > 0)");
+        // The timeout is scheduled in milliseconds: less than one would fire at once.
+        assertRejected(b -> b.connectTimeout(Duration.ofNanos(500_000)), "connectTimeout: PT0.0005S (expected: >= 1 ms)");
         assertRejected(b -> b.connectTimeout(Duration.ofDays(30)),
                 "connectTimeout: PT720H (expected: <= 2147483647 ms)");
     }

@@ -160,7 +160,10 @@ public final class ForwardCommand implements Callable<Integer> {
         if (directMemoryBudget != null) {
             builder.directMemoryBudget(directMemoryBudget);
         }
-        if (reusePort != null) {
+        if (reusePort != null && (reusePort
+                || selection.transport().channelOption(TcpOption.SO_REUSEPORT, false) != null)) {
+            // --no-reuse-port asks for one listening socket, which a transport without
+            // SO_REUSEPORT (nio) always has: nothing to set there, and nothing to refuse.
             builder.socketOption(TcpOption.SO_REUSEPORT, reusePort);
         }
         Proxy proxy;

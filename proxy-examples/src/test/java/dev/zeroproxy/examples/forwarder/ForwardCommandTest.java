@@ -201,6 +201,18 @@ class ForwardCommandTest {
     }
 
     @Test
+    void noReusePortIsWhatNioDoesAnyway() {
+        AtomicReference<Integer> listeners = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            listeners.set(((dev.zeroproxy.internal.ProxyServer) proxy).serverChannels().size());
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--transport", "nio", "--no-reuse-port");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(1, listeners.get());
+    }
+
+    @Test
     void reusePortOnATransportWithoutItNamesTheFlag() {
         Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
                 "--transport", "nio", "--reuse-port");
