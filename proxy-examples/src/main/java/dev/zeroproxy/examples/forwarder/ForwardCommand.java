@@ -110,6 +110,11 @@ public final class ForwardCommand implements Callable<Integer> {
                     + " the port is refused if anything listens on it already.")
     private Boolean reusePort;
 
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
+                    + " and Netty's debug output) (default: info).")
+    private LogLevel logLevel; // Applied by Main before parsing (see LogLevel); declared for validation and help.
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 

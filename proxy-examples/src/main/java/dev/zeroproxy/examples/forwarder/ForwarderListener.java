@@ -9,46 +9,91 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The forwarder's connection events: each connection at DEBUG (a busy forwarder must not log
- * per connection by default), and a count of the connections that were still open when the
- * drain period ran out, for the shutdown summary.
+ * The forwarder's connection events, logged once each and counted for the stop summary.
+ *
+ * <ul>
+ *   <li>At the default level (INFO), one line per failed upstream connect (WARN), idle-timeout
+ *       close (INFO) and drain cut (WARN), each kind at most once a second with a count of the
+ *       lines left out, and never a stack trace.
+ *   <li>At DEBUG ({@code --log-level debug}), one line per connection as it closes, with its
+ *       bytes each way and how it ended.
+ * </ul>
  *
  * <p>Called on the proxy's event loops, so it only logs and counts. Thread-safe.
  */
 final class ForwarderListener implements ProxyListener {
     private static final Logger LOGGER = LoggerFactory.getLogger(ForwarderListener.class);
 
+    private final LongAdder closed = new LongAdder();
+    private final LongAdder served = new LongAdder();
+    private final LongAdder connectFailed = new LongAdder();
+    private final LongAdder idleClosed = new LongAdder();
     private final LongAdder cutByDrainTimeout = new LongAdder();
     private final LongAdder cutByForcedStop = new LongAdder();
+    private final RateLimitedLog connectFailures = new RateLimitedLog();
+    private final RateLimitedLog idleCloses = new RateLimitedLog();
+    private final RateLimitedLog drainCuts = new RateLimitedLog();
 
     @Override
     public void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) {
-        LOGGER.debug("{}: upstream connect failed: {}", connection, cause.toString());
+        connectFailed.increment();
+        connectFailures.log(more -> LOGGER.warn("{}: upstream connect failed: {}{}", connection, describe(cause), more));
     }
 
     @Override
     public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
-        if (summary.cause() instanceof ProxyClosedConnectionException closed) {
-            if (closed.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT) {
-                cutByDrainTimeout.increment();
-            } else if (closed.reason() == ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED) {
-                cutByForcedStop.increment();
+        closed.increment();
+        Throwable cause = summary.cause();
+        if (cause == null) {
+            served.increment();
+        } else if (cause instanceof ProxyClosedConnectionException byProxy) {
+            switch (byProxy.reason()) {
+                case IDLE_TIMEOUT -> {
+                    idleClosed.increment();
+                    idleCloses.log(more -> LOGGER.info("{}: closed (reset) after {} without a byte either way{}",
+                            connection, DurationConverter.format(summary.duration()), more));
+                }
+                case DRAIN_TIMEOUT, DRAIN_INTERRUPTED -> {
+                    (byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT
+                            ? cutByDrainTimeout : cutByForcedStop).increment();
+                    drainCuts.log(more -> LOGGER.warn("{}: cut (reset) by the {}, {} B up and {} B down so far{}",
+                            connection, byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT
+                                    ? "drain timeout" : "forced stop",
+                            summary.bytesFromClient(), summary.bytesFromUpstream(), more));
+                }
+                default -> { }
             }
         }
         if (LOGGER.isDebugEnabled()) {
-            LOGGER.debug("{}: closed after {} ms, {} B up, {} B down{}", connection, summary.duration().toMillis(),
+            LOGGER.debug("{}: closed after {} ms, {} B up, {} B down, {}", connection, summary.duration().toMillis(),
                     summary.bytesFromClient(), summary.bytesFromUpstream(),
-                    summary.failure().map(c -> ", " + c).orElse(""));
+                    cause == null ? "ended cleanly" : describe(cause));
         }
     }
 
-    /** Connections cut because they were still open when a second SIGINT/SIGTERM ended the drain. */
-    long cutByForcedStop() {
-        return cutByForcedStop.sum();
+    /** An exception in one line: its message (with its type only when it has none), no stack trace. */
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The stop summary's account of the connections, e.g. "12 connection(s): 9 served, ...". */
+    String summary() {
+        long cut = idleClosed.sum() + cutByDrainTimeout.sum() + cutByForcedStop.sum();
+        long ended = served.sum() + connectFailed.sum() + cut;
+        return closed.sum() + " connection(s): " + served.sum() + " served, " + connectFailed.sum()
+                + " failed to reach the upstream, " + Math.max(0, closed.sum() - ended) + " ended by an error, "
+                + cut + " cut (" + idleClosed.sum() + " idle, " + cutByDrainTimeout.sum() + " by the drain timeout, "
+                + cutByForcedStop.sum() + " by the forced stop)";
     }
 
     /** Connections closed because they were still open when draining ran out of time. */
     long cutByDrainTimeout() {
         return cutByDrainTimeout.sum();
+    }
+
+    /** Connections cut because they were still open when a second SIGINT/SIGTERM ended the drain. */
+    long cutByForcedStop() {
+        return cutByForcedStop.sum();
     }
 }

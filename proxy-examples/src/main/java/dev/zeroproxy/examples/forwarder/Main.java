@@ -14,6 +14,7 @@ public final class Main {
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
+        LogLevel.applyFrom(args);
         System.exit(commandLine(CommandLine.defaultFactory()).execute(args));
     }
 

@@ -50,11 +50,9 @@ final class UntilSignal implements ProxyLifetime {
         }
         Thread.interrupted(); // close() sets it again when a second signal ended the drain.
         ProxyStats stats = proxy.stats();
-        LOGGER.info("zeroproxy stopped in {} ms: {} connection(s) served, {} bytes forwarded ({} spliced),"
-                        + " {} cut by the drain timeout, {} cut by the forced stop",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), stats.acceptedConnections(),
-                stats.bytesForwarded(), stats.bytesSpliced(), listener.cutByDrainTimeout(),
-                listener.cutByForcedStop());
+        LOGGER.info("zeroproxy stopped in {} ms: {}; {} bytes forwarded ({} spliced)",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), listener.summary(),
+                stats.bytesForwarded(), stats.bytesSpliced());
         Signal forced = forcedBy.get();
         return forced == null ? 0 : 128 + forced.getNumber();
     }

@@ -201,6 +201,13 @@ class ForwardCommandTest {
     }
 
     @Test
+    void anUnknownLogLevelIsAUsageErrorListingTheLevels() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--log-level", "loud");
+        assertOneLineUsageError(run, "--log-level", "loud", "ERROR, WARN, INFO, DEBUG, TRACE");
+    }
+
+    @Test
     void noReusePortIsWhatNioDoesAnyway() {
         AtomicReference<Integer> listeners = new AtomicReference<>();
         Run run = run((proxy, listener) -> {

@@ -94,7 +94,7 @@ class ForwarderSignalsTest {
                 assertEquals(-1, client.getInputStream().read());
             }
             assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
-            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("0 cut by the drain timeout"));
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("0 by the drain timeout"));
         }
     }
 
@@ -108,7 +108,7 @@ class ForwarderSignalsTest {
                         "the client of a cut pair reads a reset");
             }
             assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
-            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 cut by the drain timeout"),
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 by the drain timeout"),
                     zp.log());
         }
     }
@@ -128,7 +128,7 @@ class ForwarderSignalsTest {
             }
             assertEquals(143, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
             zp.awaitLine("second SIGTERM while draining", Duration.ofSeconds(1));
-            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 cut by the forced stop"),
+            assertTrue(zp.awaitLine("zeroproxy stopped", Duration.ofSeconds(1)).contains("1 by the forced stop"),
                     zp.log());
         }
     }
