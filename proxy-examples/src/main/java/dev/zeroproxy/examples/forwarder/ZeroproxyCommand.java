@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
         name = "zeroproxy",
         description = "A zero-copy TCP forwarder built on the ZeroProxy library.",
         subcommands = {ForwardCommand.class, DemoCommand.class},
+        versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true)
 public final class ZeroproxyCommand implements Callable<Integer> {
 
@@ -23,6 +24,11 @@ public final class ZeroproxyCommand implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true,
+            description = "Show the version, the commit, Netty's and Java's versions and the transports available here,"
+                    + " and exit.")
+    private boolean version;
 
     /** For picocli. */
     public ZeroproxyCommand() { }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The real {@code zeroproxy} command in a child JVM, for tests that need what only a process
  * has: signals, exit codes, and the lines it prints. Started with the test's class path and
- * {@code Main}'s arguments; its stderr (where the forwarder logs) is collected line by line.
+ * {@code Main}'s arguments; what it prints (stdout and stderr, where the forwarder logs) is
+ * collected line by line.
  * {@link #close()} kills it if it is still running: only this process, by its handle.
  */
 final class ForwarderProcess implements AutoCloseable {
@@ -27,7 +28,7 @@ final class ForwarderProcess implements AutoCloseable {
 
     private ForwarderProcess(Process process) {
         this.process = process;
-        Thread reader = new Thread(this::collect, "forwarder-stderr-" + process.pid());
+        Thread reader = new Thread(this::collect, "forwarder-output-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -40,12 +41,13 @@ final class ForwarderProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath, Main.class.getName()));
         command.addAll(List.of(args));
-        return new ForwarderProcess(new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        // stdout (the demo's table, --version) and stderr (the log) in one stream, in order.
+        return new ForwarderProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     private void collect() {
         try (BufferedReader err = new BufferedReader(
-                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
                 synchronized (lines) {
@@ -86,7 +88,7 @@ final class ForwarderProcess implements AutoCloseable {
         }
     }
 
-    /** Everything it printed on stderr so far. */
+    /** Everything it printed so far. */
     String log() {
         synchronized (lines) {
             return String.join("\n", lines);
