@@ -25,5 +25,13 @@ public enum Forwarding {
      * carried more than the splice threshold, as HAProxy's {@code splice-auto} does: short
      * request/response exchanges stay cheap, bulk transfers leave user space.
      */
-    AUTO
+    AUTO,
+    /**
+     * The best the chosen transport can do: {@link #AUTO} where it can splice, {@link #COPY}
+     * elsewhere, so that one configuration splices on Linux with {@code proxy-epoll} on the
+     * classpath and still runs everywhere else. The default. {@link ProxyConfig#forwarding()}
+     * says what it became; its {@code toString()} shows both, and the proxy logs one line when
+     * it had to fall back to copying.
+     */
+    BEST
 }

@@ -50,7 +50,7 @@ public final class ProxyBuilder {
 
     InetSocketAddress listen;
     Upstream upstream;
-    Forwarding forwarding = Forwarding.COPY;
+    Forwarding forwarding = Forwarding.BEST;
     Transport transport;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -85,7 +85,10 @@ public final class ProxyBuilder {
         return this;
     }
 
-    /** How bytes move; default {@link Forwarding#COPY}, which every transport supports. */
+    /**
+     * How bytes move; default {@link Forwarding#BEST}: splice where the transport can
+     * ({@link Forwarding#AUTO}), copy elsewhere.
+     */
     public ProxyBuilder forwarding(Forwarding forwarding) {
         this.forwarding = Objects.requireNonNull(forwarding, "forwarding");
         return this;
@@ -240,7 +243,9 @@ public final class ProxyBuilder {
             throw new IllegalArgumentException("transport: " + chosen.name() + " is not available here ("
                     + (cause == null ? "no cause given" : cause.getMessage()) + ")", cause);
         }
-        if (!chosen.supports(forwarding)) {
+        Forwarding resolved = forwarding != Forwarding.BEST ? forwarding
+                : chosen.supports(Forwarding.AUTO) ? Forwarding.AUTO : Forwarding.COPY;
+        if (!chosen.supports(resolved)) {
             throw new IllegalArgumentException("forwarding: " + forwarding + " is not supported by transport "
                     + chosen.name() + " (expected: " + supportersOf(forwarding) + ")");
         }
@@ -251,7 +256,7 @@ public final class ProxyBuilder {
                         + chosen.name() + " (expected: " + supportersOf(option.getKey()) + ")");
             }
         }
-        return new ProxyConfig(this, chosen, budget);
+        return new ProxyConfig(this, chosen, resolved, budget);
     }
 
     /**

@@ -17,6 +17,7 @@ public final class ProxyConfig {
     private final InetSocketAddress listen;
     private final Upstream upstream;
     private final Forwarding forwarding;
+    private final Forwarding requestedForwarding;
     private final Transport transport;
     private final Duration connectTimeout;
     private final Duration idleTimeout;
@@ -30,10 +31,11 @@ public final class ProxyConfig {
     private final long directMemoryBudget;
     private final Map<TcpOption<?>, Object> socketOptions;
 
-    ProxyConfig(ProxyBuilder b, Transport transport, long directMemoryBudget) {
+    ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
         this.listen = b.listen;
         this.upstream = b.upstream;
-        this.forwarding = b.forwarding;
+        this.forwarding = forwarding;
+        this.requestedForwarding = b.forwarding;
         this.transport = transport;
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
@@ -58,9 +60,14 @@ public final class ProxyConfig {
         return upstream;
     }
 
-    /** How bytes are moved. */
+    /** How bytes are moved: never {@link Forwarding#BEST}, which is resolved for the transport at build time. */
     public Forwarding forwarding() {
         return forwarding;
+    }
+
+    /** The forwarding mode asked for: {@link #forwarding()}, or {@link Forwarding#BEST} that became it. */
+    public Forwarding requestedForwarding() {
+        return requestedForwarding;
     }
 
     /** The I/O transport. */
@@ -133,7 +140,7 @@ public final class ProxyConfig {
         ProxyBuilder builder = new ProxyBuilder()
                 .listen(listen)
                 .upstream(upstream)
-                .forwarding(forwarding)
+                .forwarding(requestedForwarding)
                 .transport(transport)
                 .connectTimeout(connectTimeout)
                 .idleTimeout(idleTimeout)
@@ -151,6 +158,7 @@ public final class ProxyConfig {
     @Override
     public String toString() {
         return "ProxyConfig{listen=" + listen + ", upstream=" + upstream + ", forwarding=" + forwarding
+                + (requestedForwarding != forwarding ? " (" + requestedForwarding + " on " + transport.name() + ")" : "")
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
                 + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize

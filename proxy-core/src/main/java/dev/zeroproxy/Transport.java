@@ -192,6 +192,10 @@ public abstract class Transport {
      */
     public static Transport best(Forwarding mode) {
         Objects.requireNonNull(mode, "mode");
+        if (mode == Forwarding.BEST) {
+            boolean canSplice = all().stream().anyMatch(t -> t.isAvailable() && t.supports(Forwarding.AUTO));
+            return TransportRegistry.best(canSplice ? Forwarding.AUTO : Forwarding.COPY);
+        }
         return TransportRegistry.best(mode);
     }
 

@@ -1,5 +1,6 @@
 package dev.zeroproxy.internal;
 
+import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyClosedConnectionException;
@@ -93,6 +94,10 @@ public final class ProxyServer implements Proxy {
         } catch (RuntimeException e) {
             server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
+        }
+        if (config.requestedForwarding() == Forwarding.BEST && config.forwarding() == Forwarding.COPY) {
+            LOGGER.info("Proxy on {}: forwarding BEST copies here: transport {} cannot splice (splicing needs"
+                    + " proxy-epoll on the classpath, on Linux)", server.localAddress, config.transport().name());
         }
         return server;
     }

@@ -113,7 +113,10 @@ class ProxyBuilderTest {
         assertEquals(ProxyBuilder.DEFAULT_CONNECT_TIMEOUT, config.connectTimeout());
         assertEquals(ProxyBuilder.DEFAULT_IDLE_TIMEOUT, config.idleTimeout());
         assertEquals(ProxyBuilder.DEFAULT_DRAIN_TIMEOUT, config.drainTimeout());
+        // BEST, and this module's test class path has no transport that splices: copy, and said so.
+        assertEquals(Forwarding.BEST, config.requestedForwarding());
         assertEquals(Forwarding.COPY, config.forwarding());
+        assertTrue(config.toString().contains("forwarding=COPY (BEST on nio)"), config.toString());
         assertEquals(ProxyBuilder.DEFAULT_SPLICE_THRESHOLD, config.spliceThreshold());
         assertEquals(ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE, config.splicePipeSize());
         assertEquals(Transport.best(Forwarding.COPY), config.transport());
