@@ -217,43 +217,39 @@ public final class ProxyBuilder {
         require(listen != null, "listen: not set (expected: an address to bind; port 0 for any free port)");
         require(upstream != null, "upstream: not set (expected: the address to relay to)");
         positive("connectTimeout", connectTimeout);
-        check(connectTimeout.toMillis() >= 1, "connectTimeout: " + connectTimeout + " (expected: >= 1 ms)");
-        check(connectTimeout.toMillis() <= Integer.MAX_VALUE,
-                "connectTimeout: " + connectTimeout + " (expected: <= " + Integer.MAX_VALUE + " ms)");
+        // The connect timeout is scheduled in milliseconds: less than one would fire at once.
+        check(connectTimeout.toMillis() >= 1, "connectTimeout", connectTimeout, ">= 1 ms");
+        check(connectTimeout.toMillis() <= Integer.MAX_VALUE, "connectTimeout", connectTimeout,
+                "<= " + Integer.MAX_VALUE + " ms");
         notNegative("idleTimeout", idleTimeout);
         notNegative("drainTimeout", drainTimeout);
-        check(eventLoops >= 1 && eventLoops <= 4096, "eventLoops: " + eventLoops + " (expected: 1..4096)");
-        check(writeBufferLowWaterMark > 0,
-                "writeBufferWaterMark.low: " + writeBufferLowWaterMark + " (expected: > 0)");
-        check(writeBufferHighWaterMark >= writeBufferLowWaterMark,
-                "writeBufferWaterMark.high: " + writeBufferHighWaterMark + " (expected: >= low, "
-                        + writeBufferLowWaterMark + ")");
-        check(spliceThreshold >= 0, "spliceThreshold: " + spliceThreshold + " (expected: >= 0)");
-        check(splicePipeSize >= MIN_SPLICE_PIPE_SIZE && splicePipeSize <= MAX_SPLICE_PIPE_SIZE,
-                "splicePipeSize: " + splicePipeSize + " (expected: " + MIN_SPLICE_PIPE_SIZE + ".."
-                        + MAX_SPLICE_PIPE_SIZE + " bytes)");
-        long directMemoryLimit = PlatformDependent.maxDirectMemory();
+        inRange("eventLoops", eventLoops, 1, 4096, "");
+        check(writeBufferLowWaterMark > 0, "writeBufferWaterMark.low", (long) writeBufferLowWaterMark, "> 0");
+        check(writeBufferHighWaterMark >= writeBufferLowWaterMark, "writeBufferWaterMark.high",
+                (long) writeBufferHighWaterMark, ">= low, " + writeBufferLowWaterMark);
+        check(spliceThreshold >= 0, "spliceThreshold", spliceThreshold, ">= 0");
+        inRange("splicePipeSize", splicePipeSize, MIN_SPLICE_PIPE_SIZE, MAX_SPLICE_PIPE_SIZE, "bytes");
         long budget = directMemoryBudget != null ? directMemoryBudget : defaultDirectMemoryBudget();
-        check(budget >= writeBufferHighWaterMark && budget <= directMemoryLimit,
-                "directMemoryBudget: " + budget + " (expected: " + writeBufferHighWaterMark
-                        + ".." + directMemoryLimit + " bytes, from the high water mark to the JVM's direct-memory limit)");
+        // From the high water mark (one direction's worth) to the JVM's limit, past which Netty's allocator fails.
+        inRange("directMemoryBudget", budget, writeBufferHighWaterMark, PlatformDependent.maxDirectMemory(), "bytes");
         Transport chosen = transport != null ? transport : Transport.best(forwarding);
         if (!chosen.isAvailable()) {
             Throwable cause = chosen.unavailabilityCause();
-            throw new IllegalArgumentException("transport: " + chosen.name() + " is not available here ("
-                    + (cause == null ? "no cause given" : cause.getMessage()) + ")", cause);
+            throw InvalidSettingException.notHere("transport", chosen.name(), chosen.name()
+                    + " is not available here", "an available transport; " + chosen.name() + ": "
+                    + (cause == null ? "no cause given" : cause.getMessage()), cause);
         }
         Forwarding resolved = forwarding != Forwarding.BEST ? forwarding
                 : chosen.supports(Forwarding.AUTO) ? Forwarding.AUTO : Forwarding.COPY;
         if (!chosen.supports(resolved)) {
-            throw new IllegalArgumentException("forwarding: " + forwarding + " is not supported by transport "
-                    + chosen.name() + " (expected: " + supportersOf(forwarding) + ")");
+            throw InvalidSettingException.notHere("forwarding", forwarding, forwarding
+                    + " is not supported by transport " + chosen.name(), supportersOf(forwarding), null);
         }
         for (Map.Entry<TcpOption<?>, Object> option : socketOptions.entrySet()) {
             option.getKey().validate(option.getValue());
             if (chosen.channelOption(option.getKey(), option.getValue()) == null) {
-                throw new IllegalArgumentException("socketOption " + option.getKey() + ": not supported by transport "
-                        + chosen.name() + " (expected: " + supportersOf(option.getKey()) + ")");
+                throw InvalidSettingException.notHere("socketOption " + option.getKey(), option.getValue(),
+                        "not supported by transport " + chosen.name(), supportersOf(option.getKey()), null);
             }
         }
         return new ProxyConfig(this, chosen, resolved, budget);
@@ -308,17 +304,23 @@ public final class ProxyBuilder {
                 : "transport " + names;
     }
 
-    private static void positive(String field, Duration value) {
-        check(!value.isNegative() && !value.isZero(), field + ": " + value + " (expected: > 0)");
+    private static void positive(String setting, Duration value) {
+        check(!value.isNegative() && !value.isZero(), setting, value, "> 0");
     }
 
-    private static void notNegative(String field, Duration value) {
-        check(!value.isNegative(), field + ": " + value + " (expected: >= 0)");
+    private static void notNegative(String setting, Duration value) {
+        check(!value.isNegative(), setting, value, ">= 0");
     }
 
-    private static void check(boolean ok, String message) {
+    private static void check(boolean ok, String setting, Object value, String expected) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new InvalidSettingException(setting, value, expected);
+        }
+    }
+
+    private static void inRange(String setting, long value, long min, long max, String unit) {
+        if (value < min || value > max) {
+            throw InvalidSettingException.outOfRange(setting, value, min, max, unit);
         }
     }
 

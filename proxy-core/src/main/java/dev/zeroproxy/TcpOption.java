@@ -151,13 +151,12 @@ public final class TcpOption<T> {
     T validate(Object value) {
         Objects.requireNonNull(value, name);
         if (!type.isInstance(value)) {
-            throw new IllegalArgumentException("socketOption " + name + ": " + value + " (expected: a "
-                    + type.getSimpleName() + ")");
+            throw new InvalidSettingException("socketOption " + name, value, "a " + type.getSimpleName());
         }
         T typed = type.cast(value);
         String why = problem.apply(typed);
         if (why != null) {
-            throw new IllegalArgumentException("socketOption " + name + ": " + value + " (" + why + ")");
+            throw new InvalidSettingException("socketOption " + name, value, why.replaceFirst("^expected: ", ""));
         }
         return typed;
     }

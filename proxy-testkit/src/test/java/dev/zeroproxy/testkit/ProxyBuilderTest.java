@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.Transport;
@@ -51,6 +52,23 @@ class ProxyBuilderTest {
                 () -> Proxy.builder().listen(null)).getMessage());
         assertEquals("listener", assertThrows(NullPointerException.class,
                 () -> Proxy.builder().listener(null)).getMessage());
+    }
+
+    /** A refusal is data (setting, value, expected, range) so that the CLI and a config loader need not parse it. */
+    @Test
+    void refusalsAreTypedWithTheSettingTheValueAndTheRange() {
+        InvalidSettingException range = assertThrows(InvalidSettingException.class,
+                () -> Proxy.builder().listen(LOOPBACK_ANY).upstream(UPSTREAM).splicePipeSize(1024).build());
+        assertEquals("splicePipeSize", range.setting());
+        assertEquals(1024L, range.value());
+        assertEquals((long) ProxyBuilder.MIN_SPLICE_PIPE_SIZE, range.min());
+        assertEquals((long) ProxyBuilder.MAX_SPLICE_PIPE_SIZE, range.max());
+        InvalidSettingException plain = assertThrows(InvalidSettingException.class,
+                () -> Proxy.builder().listen(LOOPBACK_ANY).upstream(UPSTREAM).connectTimeout(Duration.ZERO).build());
+        assertEquals("connectTimeout", plain.setting());
+        assertEquals(Duration.ZERO, plain.value());
+        assertEquals("> 0", plain.expected());
+        assertEquals(null, plain.min());
     }
 
     @Test

@@ -67,7 +67,7 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     public static String format(Duration duration) {
         long millis = duration.toMillis();
         if (millis == 0) {
-            return "0";
+            return "0s";
         }
         if (millis % Duration.ofDays(1).toMillis() == 0) {
             return duration.toDays() + "d";

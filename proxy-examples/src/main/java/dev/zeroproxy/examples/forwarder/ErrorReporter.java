@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -28,6 +29,9 @@ final class ErrorReporter implements IParameterExceptionHandler, IExecutionExcep
         String line = cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage();
         if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
             line += " (did you mean: " + String.join(", ", unmatched.getSuggestions()) + "?)";
+        } else if (ex instanceof MissingParameterException) {
+            // A misspelt required option is reported as missing, before it is reported as unknown.
+            line += MisspeltOptions.hint(cmd.getCommandSpec(), args);
         }
         PrintWriter err = cmd.getErr();
         err.println(line);

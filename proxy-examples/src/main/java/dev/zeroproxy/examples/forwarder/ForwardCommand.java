@@ -1,14 +1,17 @@
 package dev.zeroproxy.examples.forwarder;
 
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.TcpOption;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,19 +40,7 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true)
 public final class ForwardCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ForwardCommand.class);
-    private static final Map<String, String> OPTION_OF_SETTING = Map.ofEntries(
-            Map.entry("listen", "--listen"),
-            Map.entry("upstream", "--upstream"),
-            Map.entry("transport", "--transport"),
-            Map.entry("forwarding", "--mode"),
-            Map.entry("connectTimeout", "--connect-timeout"),
-            Map.entry("idleTimeout", "--idle-timeout"),
-            Map.entry("drainTimeout", "--drain-timeout"),
-            Map.entry("eventLoops", "--event-loops"),
-            Map.entry("spliceThreshold", "--splice-threshold"),
-            Map.entry("splicePipeSize", "--splice-pipe-size"),
-            Map.entry("directMemoryBudget", "--direct-memory-budget"),
-            Map.entry("socketOption SO_REUSEPORT", "--reuse-port"));
+
 
     @Spec
     private CommandSpec spec;
@@ -143,9 +134,10 @@ public final class ForwardCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         if (splicePipeSize > ProxyBuilder.MAX_SPLICE_PIPE_SIZE) {
-            // The builder takes an int; past that, refuse here in the builder's words.
-            throw usage("--splice-pipe-size: " + splicePipeSize + " (expected: " + ProxyBuilder.MIN_SPLICE_PIPE_SIZE
-                    + ".." + ProxyBuilder.MAX_SPLICE_PIPE_SIZE + " bytes)");
+            // The builder takes an int; past that, refuse here, in the same words as the builder would.
+            throw usage(SettingMessages.inOptionTerms(InvalidSettingException.outOfRange("splicePipeSize",
+                    splicePipeSize, (long) ProxyBuilder.MIN_SPLICE_PIPE_SIZE, (long) ProxyBuilder.MAX_SPLICE_PIPE_SIZE,
+                    "bytes")));
         }
         ForwarderListener listener = new ForwarderListener();
         ProxyBuilder builder = Proxy.builder()
@@ -176,27 +168,30 @@ public final class ForwardCommand implements Callable<Integer> {
             // start() validates every setting before it binds, so a refused setting leaves nothing bound.
             proxy = builder.start();
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw usage(inOptionTerms(e.getMessage()));
+            throw usage(SettingMessages.inOptionTerms(e));
         } catch (ProxyBindException e) {
             throw usage(e.getMessage() + " (expected: a free local address for --listen)");
         }
+        warnAboutIneffectiveSettings(proxy);
         LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
                 HostPortConverter.format(proxy.localAddress()), HostPortConverter.format(upstream),
                 proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
         return lifetime.run(proxy, listener);
     }
 
-    /**
-     * The builder names its settings ({@code "connectTimeout: PT0S (expected: > 0)"}); a command
-     * line user knows them by their options, so the leading setting name is swapped for the option.
-     */
-    private static String inOptionTerms(String builderMessage) {
-        if (builderMessage == null) {
-            return "the proxy refused these settings";
+
+    /** Flags given that will do nothing with the mode chosen, and a pipe size the kernel will refuse. */
+    private void warnAboutIneffectiveSettings(Proxy proxy) {
+        Forwarding forwarding = proxy.config().forwarding();
+        Set<String> given = new HashSet<>();
+        spec.commandLine().getParseResult().matchedOptions().forEach(option -> given.add(option.longestName()));
+        StartupWarnings.ineffectiveFlags(given, forwarding, proxy.config().transport().name()).forEach(LOGGER::warn);
+        if (forwarding != Forwarding.COPY) {
+            String pipe = StartupWarnings.pipeSizeHere(proxy.config().splicePipeSize());
+            if (pipe != null) {
+                LOGGER.warn(pipe);
+            }
         }
-        int colon = builderMessage.indexOf(':');
-        String option = colon < 0 ? null : OPTION_OF_SETTING.get(builderMessage.substring(0, colon));
-        return option == null ? builderMessage : option + builderMessage.substring(colon);
     }
 
     /** A usage error: picocli prints its message as one line and exits 2. */

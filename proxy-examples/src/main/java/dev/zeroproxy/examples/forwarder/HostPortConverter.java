@@ -1,5 +1,6 @@
 package dev.zeroproxy.examples.forwarder;
 
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -76,9 +77,13 @@ public final class HostPortConverter implements ITypeConverter<InetSocketAddress
         return address;
     }
 
-    /** Formats {@code address} as {@link #parse} reads it: numeric host, IPv6 in brackets. */
+    /**
+     * Formats {@code address} as {@link #parse} reads it: numeric host, IPv6 in brackets and in
+     * its short form (RFC 5952: {@code [::1]}, not the JDK's {@code [0:0:0:0:0:0:0:1]}).
+     */
     public static String format(InetSocketAddress address) {
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        String host = address.getAddress() != null ? NetUtil.toAddressString(address.getAddress())
+                : address.getHostString();
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 

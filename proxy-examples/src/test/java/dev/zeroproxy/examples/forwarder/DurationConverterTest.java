@@ -52,6 +52,11 @@ class DurationConverterTest {
     }
 
     @Test
+    void zeroIsWrittenWithAUnit() {
+        assertEquals("0s", DurationConverter.format(Duration.ZERO));
+    }
+
+    @Test
     void formatUsesTheLargestExactUnit() {
         assertEquals("30s", DurationConverter.format(Duration.ofSeconds(30)));
         assertEquals("1h", DurationConverter.format(Duration.ofMinutes(60)));
