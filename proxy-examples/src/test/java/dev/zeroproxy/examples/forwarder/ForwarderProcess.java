@@ -35,14 +35,35 @@ final class ForwarderProcess implements AutoCloseable {
 
     /** Starts {@code zeroproxy ARGS...}. */
     static ForwarderProcess start(String... args) throws IOException {
+        // stdout (the demo's table, --version) and stderr (the log) in one stream, in order.
+        return new ForwarderProcess(new ProcessBuilder(javaCommand(args)).redirectErrorStream(true).start());
+    }
+
+    /**
+     * Starts {@code zeroproxy ARGS...} with at most {@code descriptors} open files ({@code ulimit -n}),
+     * through a shell that then becomes the JVM ({@code exec}), so the handle is the JVM's.
+     */
+    static ForwarderProcess startWithDescriptorLimit(int descriptors, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", "-c",
+                "ulimit -n " + descriptors + " && exec \"$@\"", "bash"));
+        command.addAll(javaCommand(args));
+        return new ForwarderProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    private static List<String> javaCommand(String... args) {
         // Surefire runs tests from a manifest-only jar; the real class path is in this property.
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath, Main.class.getName()));
         command.addAll(List.of(args));
-        // stdout (the demo's table, --version) and stderr (the log) in one stream, in order.
-        return new ForwarderProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return command;
+    }
+
+    /** Descriptors the process has open now. */
+    int openDescriptors() {
+        String[] fds = new java.io.File("/proc/" + process.pid() + "/fd").list();
+        return fds == null ? -1 : fds.length;
     }
 
     private void collect() {
