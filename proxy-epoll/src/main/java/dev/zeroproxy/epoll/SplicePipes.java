@@ -130,7 +130,8 @@ final class SplicePipes {
         if (result < 0) {
             warnOnce("the kernel refused a splice pipe of " + capacity + " bytes (errno " + -result
                     + "; EPERM: above /proc/sys/fs/pipe-max-size without CAP_SYS_RESOURCE, or this user is past"
-                    + " /proc/sys/fs/pipe-user-pages-soft); lower ProxyBuilder.splicePipeSize");
+                    + " /proc/sys/fs/pipe-user-pages-soft); ask for a smaller pipe (ProxyBuilder.splicePipeSize, or the"
+                    + " forwarder's --splice-pipe-size)");
             return -1;
         }
         return result;
