@@ -59,10 +59,22 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
         long now = System.nanoTime();
         long last = lastLogNanos.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastLogNanos.compareAndSet(last, now)) {
-            LOGGER.warn("Accepting on {} failed {} time(s) since the last report, last: {}; that listener pauses "
-                    + "for {} ms each time", listener.localAddress(), unreported.sumThenReset(), cause.toString(),
-                    PAUSE_MILLIS);
+            LOGGER.warn("Accepting on {} failed {} time(s) since the last report ({}){}; that listener pauses"
+                    + " for {} ms each time", listener.localAddress(), unreported.sumThenReset(), reason(cause),
+                    isOutOfDescriptors(cause) ? ": out of file descriptors, see ulimit -n" : "", PAUSE_MILLIS);
         }
         // Not passed on: this is the whole handling (see the class comment).
+    }
+
+    /** The operating system's words for the failure, without Java class names. */
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** EMFILE (this process) or ENFILE (the whole system): the case an operator can fix with a limit. */
+    private static boolean isOutOfDescriptors(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        return message.contains("Too many open files") || message.contains("error(-24)") || message.contains("error(-23)");
     }
 }

@@ -5,6 +5,8 @@ import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyListener;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +73,20 @@ final class ForwarderListener implements ProxyListener {
         }
     }
 
-    /** An exception in one line: its message (with its type only when it has none), no stack trace. */
-    private static String describe(Throwable cause) {
+    /**
+     * Netty's native errors read "finishConnect(..) failed with error(-111): Connection refused:
+     * host/ip:port"; the line already names the connection, so only the reason is kept.
+     */
+    private static final Pattern NATIVE_ERROR = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-\\d+\\): ([^:]+)(: .*)?$");
+
+    /** An exception in one line: the operating system's reason, or its message (its type only when it has none). */
+    static String describe(Throwable cause) {
         String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        Matcher nativeError = NATIVE_ERROR.matcher(message);
+        return nativeError.matches() ? nativeError.group(1) : message;
     }
 
     /** The stop summary's account of the connections, e.g. "12 connection(s): 9 served, ...". */

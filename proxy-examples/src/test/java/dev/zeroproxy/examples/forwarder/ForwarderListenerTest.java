@@ -1,0 +1,26 @@
+package dev.zeroproxy.examples.forwarder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import org.junit.jupiter.api.Test;
+
+/** The failure lines keep the operating system's reason and drop Netty's call and address decorations. */
+class ForwarderListenerTest {
+
+    @Test
+    void nativeErrorsAreCutToTheirReason() {
+        assertEquals("Connection refused", ForwarderListener.describe(new ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: 127.0.0.1/127.0.0.1:9")));
+        assertEquals("Connection reset by peer", ForwarderListener.describe(new IOException(
+                "recvAddress(..) failed with error(-104): Connection reset by peer")));
+    }
+
+    @Test
+    void otherMessagesStayAndAMissingOneGivesTheType() {
+        assertEquals("connection timed out after 5000 ms: 10.0.0.1:5432",
+                ForwarderListener.describe(new IOException("connection timed out after 5000 ms: 10.0.0.1:5432")));
+        assertEquals("IOException", ForwarderListener.describe(new IOException()));
+    }
+}
