@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.Native;
@@ -54,7 +53,8 @@ public final class EpollTransport extends Transport {
 
     @Override
     public EventLoopGroup newEventLoopGroup(int threads, ThreadFactory threadFactory) {
-        return new MultiThreadIoEventLoopGroup(threads, threadFactory, EpollIoHandler.newFactory());
+        // Netty's epoll handler, minus the redundant epoll_ctl calls: see LeanEpollIoHandler.
+        return new MultiThreadIoEventLoopGroup(threads, threadFactory, LeanEpollIoHandler.newFactory());
     }
 
     @Override
