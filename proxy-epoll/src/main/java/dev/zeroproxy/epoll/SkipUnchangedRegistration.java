@@ -18,10 +18,13 @@ final class SkipUnchangedRegistration implements IoRegistration {
     /** No set passed on yet: the first submit is the {@code EPOLL_CTL_ADD}. */
     private static final long NOTHING_SUBMITTED = Long.MIN_VALUE;
     private final IoRegistration epoll;
+    private final Runnable onCancel;
     private long submitted = NOTHING_SUBMITTED;
 
-    SkipUnchangedRegistration(IoRegistration epoll) {
+    /** @param onCancel told first when the registration is cancelled (see {@link CloseAwareHandle}) */
+    SkipUnchangedRegistration(IoRegistration epoll, Runnable onCancel) {
         this.epoll = epoll;
+        this.onCancel = onCancel;
     }
 
     @Override
@@ -49,6 +52,7 @@ final class SkipUnchangedRegistration implements IoRegistration {
 
     @Override
     public boolean cancel() {
+        onCancel.run();
         return epoll.cancel();
     }
 }

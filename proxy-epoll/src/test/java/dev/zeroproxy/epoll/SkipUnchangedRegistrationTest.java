@@ -24,7 +24,7 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void theSameSetSubmittedAgainIsNotPassedOn() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty);
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
         registration.submit(READ_ERR_RDHUP.with(EpollIoOps.EPOLLOUT));
         registration.submit(READ_ERR_RDHUP);
         registration.submit(READ_ERR_RDHUP);
@@ -34,7 +34,7 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void anEmptySetBeforeTheAddDoesNotCountAsSubmitted() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty);
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
         registration.submit(EpollIoOps.NONE);
         registration.submit(EpollIoOps.NONE);
         assertEquals(List.of(0, 0), netty.submitted, "Netty adds nothing for an empty set: ask again");
@@ -42,11 +42,20 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void aCancelledRegistrationIsAskedEveryTime() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty);
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
         registration.submit(READ_ERR_RDHUP);
         netty.valid = false;
         registration.submit(READ_ERR_RDHUP);
         assertEquals(2, netty.submitted.size(), "Netty answers -1 for it, which is its to say");
+    }
+
+    @Test
+    void cancellingSaysSoBeforeNettyCancels() {
+        List<String> calls = new ArrayList<>();
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> calls.add(
+                netty.valid ? "told while Netty's registration is valid" : "told too late"));
+        registration.cancel();
+        assertEquals(List.of("told while Netty's registration is valid"), calls);
     }
 
     /** Netty's registration, as far as submit goes: records every set it is given. */
