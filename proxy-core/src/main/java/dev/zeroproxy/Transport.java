@@ -83,6 +83,20 @@ public abstract class Transport {
     }
 
     /**
+     * SPI: {@link #prepareChannel}, for a relayed channel that may read from its registration on
+     * ({@link Forwarding#COPY}, or {@link Forwarding#AUTO} while it copies first): the relay
+     * holds whatever such a channel reads before the pair is started, in order, and forwards it
+     * then. A transport whose registration can carry the read interest puts it there (epoll:
+     * {@code EPOLLIN} in the {@code EPOLL_CTL_ADD}), which saves the interest change that
+     * turning {@code AUTO_READ} on at the start would cost. {@code AUTO_READ} stays off until the
+     * start, so if bytes come earlier Netty reads one buffer per read the relay asks for (one or
+     * two) and then turns the interest off. Called with {@code AUTO_READ} already off. The default is {@link #prepareChannel}.
+     */
+    public void prepareReadingChannel(Channel channel) {
+        prepareChannel(channel);
+    }
+
+    /**
      * SPI: the Netty channel option (with its value converted) that carries {@code option} on
      * this transport, or {@code null} if this transport cannot apply it. This base class maps the
      * options every transport has; subclasses add theirs and defer to it for the rest.

@@ -16,14 +16,20 @@ import org.slf4j.LoggerFactory;
  * <p>Why here: the listener's pipeline sees each accepted channel before Netty's acceptor
  * registers it, so what the transport sets up (epoll's interest set) goes into the
  * registration itself instead of costing one more system call right after it.
+ *
+ * <p>With {@code readFromRegistration}, channels are prepared with
+ * {@link Transport#prepareReadingChannel}: only when the relay's forwarding starts by copying,
+ * since a splice must be queued before a source's first read (see {@link Pump#start}).
  */
 @ChannelHandler.Sharable
 final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
     private static final Logger LOGGER = LoggerFactory.getLogger(AcceptedChannelPreparer.class);
     private final Transport transport;
+    private final boolean readFromRegistration;
 
-    AcceptedChannelPreparer(Transport transport) {
+    AcceptedChannelPreparer(Transport transport, boolean readFromRegistration) {
         this.transport = transport;
+        this.readFromRegistration = readFromRegistration;
     }
 
     @Override
@@ -31,7 +37,7 @@ final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
         if (msg instanceof Channel) {
             Channel accepted = (Channel) msg;
             try {
-                prepareOrClose(transport, accepted);
+                prepareOrClose(transport, accepted, readFromRegistration);
             } catch (RuntimeException e) {
                 LOGGER.warn("Transport {} could not prepare accepted channel {}; closed it", transport.name(),
                         accepted, e);
@@ -42,13 +48,23 @@ final class AcceptedChannelPreparer extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * {@link Transport#prepareChannel} for a channel not yet registered; if that throws, the
+     * {@link Transport#prepareChannel} (or {@link Transport#prepareReadingChannel} when
+     * {@code readFromRegistration}) for a channel not yet registered; if that throws, the
      * channel's socket is closed before the exception goes on, since neither Netty's acceptor nor
      * a Bootstrap has the channel yet to close it.
      */
-    static void prepareOrClose(Transport transport, Channel channel) {
+    static void prepareOrClose(Transport transport, Channel channel, boolean readFromRegistration) {
         try {
-            transport.prepareChannel(channel);
+            // AUTO_READ off already here, as the relay's options will set it: turning it off
+            // clears the channel's read interest, so done later (by the acceptor or the
+            // Bootstrap, which apply the options after this) it would undo what
+            // prepareReadingChannel sets up. Off already, setting it again changes nothing.
+            channel.config().setAutoRead(false);
+            if (readFromRegistration) {
+                transport.prepareReadingChannel(channel);
+            } else {
+                transport.prepareChannel(channel);
+            }
         } catch (RuntimeException e) {
             channel.unsafe().closeForcibly();
             throw e;

@@ -7,13 +7,20 @@ import java.util.function.Consumer;
 
 /**
  * What a source delivered before its upstream was connected, in order, and whether its end of
- * stream came too. Reads are off until then, but epoll still reads a peer's FIN and the data
- * before it (bounded by the socket's receive buffer), so those bytes are held here, never
- * dropped, until someone hands them on or the pair closes. Used on one event loop only.
+ * stream came too. {@code AUTO_READ} is off until then, but epoll still reads a peer's FIN and
+ * the data before it (bounded by the socket's receive buffer), and a channel registered with
+ * reading allowed (see {@code ProxyServer.readFromRegistration}) reads once, or twice if the
+ * first read drained the socket (see {@code Pump.channelRead}), one buffer each, before Netty
+ * turns its read interest off; those bytes are held here, never dropped, until someone
+ * hands them on or the pair closes. Used on one event loop only.
  */
 final class HeldReads {
     private final ArrayDeque<ByteBuf> buffers = new ArrayDeque<>(4);
     private boolean endOfStream;
+
+    boolean isEmpty() {
+        return buffers.isEmpty();
+    }
 
     void add(ByteBuf buf) {
         buffers.add(buf);

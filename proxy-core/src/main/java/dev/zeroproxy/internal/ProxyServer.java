@@ -68,7 +68,7 @@ public final class ProxyServer implements Proxy {
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
-        ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport());
+        ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport(), readFromRegistration(config));
         this.upstreamBootstrap = new Bootstrap()
                 .group(group)
                 .channelFactory(upstreamChannels)
@@ -77,13 +77,29 @@ public final class ProxyServer implements Proxy {
     }
 
     /** The transport's upstream channels, each prepared before Netty registers it. */
-    private static ChannelFactory<Channel> preparedChannels(Transport transport) {
+    private static ChannelFactory<Channel> preparedChannels(Transport transport, boolean readFromRegistration) {
         ChannelFactory<? extends Channel> channels = transport.socketChannelFactory();
         return () -> {
             Channel channel = channels.newChannel();
-            AcceptedChannelPreparer.prepareOrClose(transport, channel);
+            AcceptedChannelPreparer.prepareOrClose(transport, channel, readFromRegistration);
             return channel;
         };
+    }
+
+    /**
+     * Whether relayed channels may be registered with reading allowed, which saves the interest
+     * change {@link Pump#start} would cost per channel (epoll: an {@code EPOLL_CTL_MOD} each).
+     * Only when both pumps start by copying: what a source reads before the start is then held
+     * ({@link HeldReads}) and forwarded first, exactly once and in order. With {@code AUTO_READ}
+     * off until the start, that is one read into one buffer (2 KiB for a new channel), or two
+     * when the first drained the socket ({@link Pump#channelRead} asks for the second, 4 KiB in
+     * all), per channel at most; plus what comes with an early FIN, which is held whatever this
+     * says (bounded by the socket's receive buffer). A pump that splices from the start must have its splice queued before the
+     * first read, so SPLICE (and AUTO with a 0 threshold) keeps reads off until then.
+     */
+    private static boolean readFromRegistration(ProxyConfig config) {
+        return config.forwarding() == Forwarding.COPY
+                || (config.forwarding() == Forwarding.AUTO && config.spliceThreshold() > 0);
     }
 
     /** Binds and starts accepting; on failure nothing is left running. */
@@ -116,7 +132,7 @@ public final class ProxyServer implements Proxy {
         int listeners = reusePort ? config.eventLoops() : 1;
         Iterator<EventExecutor> loops = group.iterator();
         InetSocketAddress address = config.listen();
-        AcceptedChannelPreparer preparer = new AcceptedChannelPreparer(config.transport());
+        AcceptedChannelPreparer preparer = new AcceptedChannelPreparer(config.transport(), readFromRegistration(config));
         AcceptBackoff backoff = new AcceptBackoff();
         for (int i = 0; i < listeners; i++) {
             EventLoopGroup acceptor = reusePort ? (EventLoop) loops.next() : group;

@@ -129,7 +129,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             moveTo(PumpState.COPYING);
         }
         // Reading starts only now: a splice must be queued before the first read, or that read
-        // would go through a buffer.
+        // would go through a buffer. (A copying pump's channel may have been registered with
+        // reading allowed, which this then finds already set: see ProxyServer.readFromRegistration.)
         source.config().setAutoRead(true);
     }
 
@@ -250,7 +251,17 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         ByteBuf buf = (ByteBuf) msg;
         inRead = true;
         if (state == PumpState.WAITING) {
+            boolean first = held == null || held.isEmpty();
             held().add(buf);
+            if (first && buf.isWritable() && (splicer == null || copyBeforeSplice > 0)) {
+                // The first early read of a copying pump (its channel was registered with reading
+                // allowed) and it drained the socket: ask for one more, so Netty keeps the read
+                // interest rather than clearing it now and setting it again at the start (two
+                // epoll_ctl). The socket being empty, only bytes the peer sends later come, and
+                // at most one more buffer of them, as each read consumes the request. A read that
+                // filled its buffer asks for nothing: the interest goes off until the start.
+                ctx.read();
+            }
             return;
         }
         forward(buf);

@@ -24,7 +24,8 @@ import java.util.Set;
 enum PumpState {
     /**
      * The upstream is not connected yet. What the source reads is held (epoll reads a peer's
-     * FIN and the data before it even with reads off), with its end of stream, never dropped.
+     * FIN and the data before it even with reads off, and a channel registered with reading
+     * allowed reads one buffer), with its end of stream, never dropped.
      */
     WAITING,
     /** Each buffer the source reads is written to the sink as is. */

@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.nio.charset.StandardCharsets;
@@ -188,6 +190,49 @@ class PumpTest {
         pump.finish();
         assertThrows(IllegalStateException.class, () -> pump.start(source, sink),
                 "FINISHED -> COPYING is no arrow of the diagram");
+    }
+
+    /**
+     * Counts the read requests that pass from the pump towards the source's socket, with
+     * AUTO_READ off as the relay has it before the start (else the pipeline asks after each read).
+     */
+    private int[] countReadRequests() {
+        source.config().setAutoRead(false);
+        int[] reads = {0};
+        source.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(ChannelHandlerContext ctx) {
+                reads[0]++;
+                ctx.read();
+            }
+        });
+        return reads;
+    }
+
+    @Test
+    void aCopyingPumpAsksForOneMoreEarlyReadOnlyAfterAFirstReadThatDrainedTheSocket() {
+        copyingPump();
+        int[] reads = countReadRequests();
+        source.writeInbound(bytes("early-1"));
+        assertEquals(1, reads[0], "the buffer had room left: the socket was drained, keep the interest");
+        source.writeInbound(bytes("early-2"));
+        assertEquals(1, reads[0], "the second early read asks for nothing: at most two are held");
+    }
+
+    @Test
+    void aCopyingPumpAsksForNoMoreEarlyReadsAfterAFirstReadThatFilledItsBuffer() {
+        copyingPump();
+        int[] reads = countReadRequests();
+        source.writeInbound(Unpooled.directBuffer(4, 4).writeBytes(new byte[] {1, 2, 3, 4}));
+        assertEquals(0, reads[0], "more may wait in the socket: it stays there until the start");
+    }
+
+    @Test
+    void aPumpThatSplicesFromTheStartNeverAsksForAnEarlyRead() {
+        pumpWith(new FakeSplicer(), 0);
+        int[] reads = countReadRequests();
+        source.writeInbound(bytes("with-an-early-fin"));
+        assertEquals(0, reads[0], "a splice must be queued before reads are allowed");
     }
 
     @Test
