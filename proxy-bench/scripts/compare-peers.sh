@@ -20,6 +20,9 @@
 #   proxy-bench/scripts/compare-peers.sh [--quick] [--small] [--runs N] [--out DIR] [--chart-dir DIR]
 #   ZEROPROXY_CMD="java -jar /tmp/zp.jar" proxy-bench/scripts/compare-peers.sh
 #   ZEROPROXY_ARGS="--splice-threshold 1g": extra options for every zp-* forwarder (a lever's A/B)
+#   ZEROPROXY_CMD_before="java -jar /tmp/old.jar" ... --variants zp-epoll-auto@before,zp-epoll-auto:
+#            a zp-* variant named VARIANT@TAG runs $ZEROPROXY_CMD_TAG instead of ZEROPROXY_CMD,
+#            so two builds are compared in one interleaved run (a code change's A/B)
 #   --small: only the small-message workloads, for zp-epoll-auto, nginx and haproxy (unless
 #            --variants says otherwise), 5 runs; no iperf3 phase, no chart
 #
@@ -46,7 +49,7 @@ PIPE_SIZE=32
 VARIANTS="direct,zp-nio-copy,zp-epoll-copy,zp-epoll-splice,zp-epoll-auto,haproxy,haproxy-splice,nginx,socat"
 
 usage() {
-  sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
   exit "${1:-0}"
 }
 
@@ -173,6 +176,8 @@ print_versions() {
     echo "python3: $(python3 --version 2>&1)"
     echo "java: $(java -version 2>&1 | head -1)"
     echo "zeroproxy: $ZEROPROXY_CMD forward ... $ZEROPROXY_ARGS"
+    local tagged
+    for tagged in $(compgen -v ZEROPROXY_CMD_ || true); do echo "zeroproxy @${tagged#ZEROPROXY_CMD_}: ${!tagged}"; done
   } | tee "$out_dir/versions.txt"
 }
 
@@ -197,13 +202,18 @@ start_proxy() {
   mkdir -p "$d"
   case "$v" in
     zp-*)
-      local t m
-      IFS=- read -r _ t m <<<"$v"
+      local t m cmd="$ZEROPROXY_CMD"
+      if [[ "$v" == *@* ]]; then
+        local cmd_var="ZEROPROXY_CMD_${v#*@}"
+        cmd="${!cmd_var:-}"
+        if [[ -z "$cmd" ]]; then echo "variant $v: $cmd_var is not set" >&2; return 1; fi
+      fi
+      IFS=- read -r _ t m <<<"${v%%@*}"
       # Word splitting of ZEROPROXY_CMD is wanted ("java -jar x.jar"); the job's PID is the
       # JVM itself (./zeroproxy execs java), whose /proc stat covers all its threads.
       # ZEROPROXY_ARGS is split into words too: it holds options.
       # shellcheck disable=SC2086
-      (cd "$root" && exec $ZEROPROXY_CMD forward --listen "127.0.0.1:$lp" --upstream "127.0.0.1:$up" \
+      (cd "$root" && exec $cmd forward --listen "127.0.0.1:$lp" --upstream "127.0.0.1:$up" \
         --transport "$t" --mode "$m" --drain-timeout 1s $ZEROPROXY_ARGS) >"$d/out.log" 2>&1 &
       ;;
     haproxy|haproxy-splice)
@@ -462,7 +472,9 @@ main() {
   ensure_tools
   print_versions
   printf 'variant\trun\tmetric\tvalue\n' >"$out_dir/raw.tsv"
-  echo "command: BASE_PORT=$BASE_PORT ZEROPROXY_CMD='$ZEROPROXY_CMD' ZEROPROXY_ARGS='$ZEROPROXY_ARGS' $0 $*" >"$out_dir/command.txt"
+  local tagged_cmds="" tagged
+  for tagged in $(compgen -v ZEROPROXY_CMD_ || true); do tagged_cmds+="$tagged='${!tagged}' "; done
+  echo "command: BASE_PORT=$BASE_PORT ${tagged_cmds}ZEROPROXY_CMD='$ZEROPROXY_CMD' ZEROPROXY_ARGS='$ZEROPROXY_ARGS' $0 $*" >"$out_dir/command.txt"
   start_upstreams
   local i=0 v
   IFS=, read -r -a vlist <<<"$VARIANTS"

@@ -21,9 +21,15 @@ public enum Forwarding {
      */
     SPLICE,
     /**
-     * Starts each direction with {@link #COPY} and switches it to {@link #SPLICE} once it has
-     * carried more than the splice threshold, as HAProxy's {@code splice-auto} does: short
-     * request/response exchanges stay cheap, bulk transfers leave user space.
+     * Starts each direction with {@link #COPY} and switches it to {@link #SPLICE} once it is a
+     * bulk transfer: it has copied at least the splice threshold ({@link
+     * ProxyBuilder#spliceThreshold(long)}) <em>and</em> its last read took at least 16 KiB, that
+     * is, the sender had that much queued ahead of the proxy. Short connections, and long-lived
+     * ones that exchange small messages (request/response, pipelined requests, ping-pong),
+     * however many bytes they carry in all, stay on copy, where a read and a write per message
+     * cost fewer system calls than a splice pass; bulk transfers leave user space within a few
+     * reads of the threshold. Like HAProxy's {@code splice-auto}, which splices only once reads
+     * fill its buffer. The switch is one way: a spliced direction stays spliced.
      */
     AUTO,
     /**

@@ -140,7 +140,14 @@ public final class ProxyBuilder {
 
     /**
      * With {@link Forwarding#AUTO}: a direction switches from copying to splicing once it has
-     * copied this many bytes; default 256 KiB; 0 splices from the first byte.
+     * copied this many bytes <em>and</em> a read of it takes at least 16 KiB (the sender has that
+     * much queued: a bulk transfer); default 256 KiB; 0 splices from the first byte, whatever
+     * the reads. A direction whose reads stay small (request/response, pipelined small requests)
+     * keeps copying however many bytes it carries: spliced, each such read would cost a splice
+     * pass of three system calls instead of a read and a write (see docs/benchmarks.md, "Small
+     * messages side by side"). While the {@link #directMemoryBudget(long) memory budget} is used up
+     * reads are capped at 2 KiB, and a read that takes all of that counts as large: spliced bytes
+     * do not count against the budget.
      */
     public ProxyBuilder spliceThreshold(long bytes) {
         this.spliceThreshold = bytes;

@@ -110,7 +110,10 @@ public final class ProxyConfig {
         return listener;
     }
 
-    /** With {@link Forwarding#AUTO}, the bytes a direction copies before it switches to splice. */
+    /**
+     * With {@link Forwarding#AUTO}, the bytes a direction copies before it may switch to splice,
+     * which it does at its first large read after them ({@link ProxyBuilder#spliceThreshold(long)}).
+     */
     public long spliceThreshold() {
         return spliceThreshold;
     }

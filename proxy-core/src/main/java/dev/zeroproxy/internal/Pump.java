@@ -33,9 +33,10 @@ import java.nio.channels.ClosedChannelException;
  * what the sink still holds after each flush is reported to the {@link MemoryBudget}, which
  * may pause this direction until its sink has taken all of it.
  *
- * <p>Splice ({@link Forwarding#SPLICE}, or {@link Forwarding#AUTO} past its threshold): the
- * transport's {@link Transport.Splicer} moves the bytes in the kernel from then on; this pump
- * only counts them, and at end of stream queues what the splice left behind.
+ * <p>Splice ({@link Forwarding#SPLICE}, or {@link Forwarding#AUTO} once the direction is a bulk
+ * transfer: {@link #shouldSwitchToSplice}): the transport's {@link Transport.Splicer} moves the
+ * bytes in the kernel from then on; this pump only counts them, and at end of stream queues what
+ * the splice left behind.
  *
  * <p>Half-close: the source's EOF becomes the sink's {@code shutdownOutput()}, sent only after
  * every byte before it has been flushed; the direction is then finished.
@@ -46,6 +47,15 @@ import java.nio.channels.ClosedChannelException;
  * <p>Not sharable: one instance per source channel, used only on that channel's event loop.
  */
 final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByteBufAllocator.ReadCounter {
+    /**
+     * AUTO's second condition: the last read took at least this much, so the source's socket had
+     * that much queued at once, which a request/response or small-message exchange does not do.
+     * (Reads are at most 64 KiB; each full read lets the next one be larger, so a bulk transfer
+     * gets there within a few reads, about ten after a long spell of small ones.) See
+     * {@link #shouldSwitchToSplice}.
+     */
+    static final int BULK_READ_BYTES = 16 * 1024;
+
     private final PumpOwner owner;
     private final Direction direction;
     /** The transport's splice, when forwarding is SPLICE or AUTO; otherwise null. */
@@ -71,6 +81,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     private long bytesRead;
     private long bytesCopied;
     private long bytesSpliced;
+    /** The size of the last buffer the source delivered (one read system call each): AUTO's bulk test. */
+    private int lastReadBytes;
     private long lastReadNanos;
     /** What the sink held after the last flush, as reported to the memory budget. */
     private long queued;
@@ -264,6 +276,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             }
             return;
         }
+        lastReadBytes = buf.readableBytes();
         forward(buf);
         flushPending = true;
         if (!sink.isWritable()) {
@@ -277,9 +290,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             }
             reportQueued();
         } else if (shouldSwitchToSplice()) {
-            // AUTO: enough bytes to call this a bulk transfer. Switched only while the sink is
-            // writable, because from now on the splice, not this pump, drives AUTO_READ. (Also
-            // while the memory budget is used up: spliced bytes do not count against it.)
+            // AUTO: a bulk transfer (enough bytes copied, and this read was large). Switched only
+            // while the sink is writable, because from now on the splice, not this pump, drives
+            // AUTO_READ. (Also while the memory budget is used up: spliced bytes do not count
+            // against it.)
             startSplicing(true);
         } else if (owner.memoryBudget().exhausted()) {
             // The proxy's budget is used up: find out after this read, not at the end of the
@@ -354,7 +368,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         }
         if (shouldSwitchToSplice()) {
             // AUTO's usual switch point: a read that fills the sink past its high water mark
-            // (a 64 KiB read does) never finds it writable in channelRead, so switch here too,
+            // (a 64 KiB read does) never finds it writable in channelRead, so switch here too
+            // (the rule looks at that read, the last one: a large read is what filled the sink),
             // with reads off, which is when a splice must be queued anyway. A flush inside a read
             // of the source can raise this too, and that read goes on to splice: the pipe is made now.
             startSplicing(inRead);
@@ -418,8 +433,28 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         return owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
     }
 
+    /**
+     * AUTO's switch rule: the direction has copied at least the threshold <em>and</em> its last
+     * read was large (at least {@link #BULK_READ_BYTES}, or all a read may take while the memory
+     * budget is used up), i.e. its socket had a lot queued: it is moving bulk data.
+     *
+     * <p>Why both: the byte count alone switched every long-lived connection, however small its
+     * messages. Pipelined 32-byte requests or 64-byte round trips pass 256 KiB after a few
+     * thousand exchanges and were then spliced, each splice pass (splice in, Netty's closing
+     * zero-length splice, splice out) moving a few hundred bytes where a copy moves them with a
+     * read and a write: 343 system calls per 1 000 pipelined requests against 263 copied
+     * (docs/benchmarks.md, "Small messages side by side"). Splice pays where each pass moves
+     * tens of KiB; a read that size means the sender is ahead of the proxy, which is when it
+     * does. HAProxy's {@code splice-auto} likewise splices only once reads fill its buffer.
+     *
+     * <p>Why the last read, not an average: a bulk transfer's reads are large from its second or
+     * third read on (64 KiB on loopback), so the switch comes as soon as the byte count allows it,
+     * and a small-message connection's reads stay far below 16 KiB however long it lives. A
+     * connection that turns from chatty to bulk switches at its first large read.
+     */
     private boolean shouldSwitchToSplice() {
-        return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice;
+        return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice
+                && lastReadBytes >= Math.min(BULK_READ_BYTES, readCap());
     }
 
     @Override

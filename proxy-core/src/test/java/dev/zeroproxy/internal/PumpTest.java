@@ -61,6 +61,21 @@ class PumpTest {
         return Unpooled.directBuffer().writeBytes(text.getBytes(StandardCharsets.US_ASCII));
     }
 
+    private ByteBuf payload(int length, char fill) {
+        ByteBuf buf = Unpooled.directBuffer(length);
+        for (int i = 0; i < length; i++) {
+            buf.writeByte(fill);
+        }
+        return buf;
+    }
+
+    /** The next write on the sink is the very buffer read (zero-copy), in order. */
+    private void assertForwarded(ByteBuf read) {
+        ByteBuf written = sink.readOutbound();
+        assertSame(read, written);
+        written.release();
+    }
+
     private String nextOnSink() {
         ByteBuf buf = sink.readOutbound();
         if (buf == null) {
@@ -112,18 +127,69 @@ class PumpTest {
     }
 
     @Test
-    void autoSwitchesFromCopyingToSplicingOnceTheThresholdIsCopied() {
+    void autoSwitchesFromCopyingToSplicingOnceTheThresholdIsCopiedByLargeReads() {
         FakeSplicer splicer = new FakeSplicer();
-        pumpWith(splicer, 10);
+        pumpWith(splicer, 2 * Pump.BULK_READ_BYTES);
         pump.start(source, sink);
-        source.writeInbound(bytes("12345"));
-        assertEquals(PumpState.COPYING, pump.state());
-        source.writeInbound(bytes("67890"));
+        ByteBuf first = payload(Pump.BULK_READ_BYTES, 'a');
+        source.writeInbound(first);
+        assertEquals(PumpState.COPYING, pump.state(), "a large read, but the threshold is not copied yet");
+        ByteBuf second = payload(Pump.BULK_READ_BYTES, 'b');
+        source.writeInbound(second);
         assertEquals(PumpState.SPLICING, pump.state());
-        assertEquals("12345", nextOnSink());
-        assertEquals("67890", nextOnSink());
+        assertEquals(1, splicer.starts);
+        assertForwarded(first);
+        assertForwarded(second);
     }
 
+    /**
+     * AUTO is for bulk transfers: pipelined small requests pass the threshold after a few
+     * thousand reads, and must stay copied (a splice pass per few hundred bytes costs more system
+     * calls than a read and a write); the first large read then switches.
+     */
+    @Test
+    void autoKeepsCopyingManySmallReadsPastTheThresholdAndSwitchesOnALargeOne() {
+        FakeSplicer splicer = new FakeSplicer();
+        pumpWith(splicer, 1024);
+        pump.start(source, sink);
+        for (int i = 0; i < 2000; i++) {
+            source.writeInbound(payload(64, 'x'));
+            ByteBuf written = sink.readOutbound();
+            assertEquals(64, written.readableBytes());
+            written.release();
+        }
+        assertEquals(PumpState.COPYING, pump.state(), "128 000 B copied, 125 x the threshold, in 64-byte reads");
+        source.writeInbound(payload(Pump.BULK_READ_BYTES - 1, 'y'));
+        assertEquals(PumpState.COPYING, pump.state(), "a read just under the bulk size does not switch");
+        pump.sinkWritabilityChanged();
+        assertEquals(PumpState.COPYING, pump.state(), "nor does the sink's writability, after a small read");
+        assertEquals(0, splicer.starts);
+
+        ByteBuf large = payload(Pump.BULK_READ_BYTES, 'z');
+        source.writeInbound(large);
+        assertEquals(PumpState.SPLICING, pump.state(), "the first large read past the threshold switches");
+        assertEquals(1, splicer.starts);
+        ByteBuf justUnder = sink.readOutbound();
+        assertEquals(Pump.BULK_READ_BYTES - 1, justUnder.readableBytes());
+        justUnder.release();
+        assertForwarded(large);
+    }
+
+    /**
+     * A 64 KiB read fills the sink past its high water mark, so channelRead finds it unwritable
+     * and leaves the switch to the sink's writability change, which looks at that same read.
+     */
+    @Test
+    void autoSwitchesWhenTheSinkDrainsAfterALargeReadFilledIt() {
+        FakeSplicer splicer = new FakeSplicer();
+        pumpWith(splicer, 1024);
+        pump.start(source, sink);
+        source.writeInbound(payload(64 * 1024, 'a'));
+        assertEquals(PumpState.COPYING, pump.state(), "the sink was past its high water mark during the read");
+        pump.sinkWritabilityChanged();
+        assertEquals(PumpState.SPLICING, pump.state());
+        assertEquals(1, splicer.starts);
+    }
     @Test
     void copyingEndOfStreamGoesThroughEndingToFinishedAfterTheLastByte() {
         copyingPump();

@@ -47,8 +47,13 @@ public abstract class DescriptorExhaustionSuite {
     private static final int EXTRA_PAIRS = 4;
     /** Pairs relaying before the shortage, which must keep relaying through it. */
     private static final int OLD_PAIRS = 2;
-    /** Above the splice threshold both ways, so that the old pairs splice, where the mode does. */
-    private static final int OLD_PAIR_BYTES = 32 * 1024;
+    /**
+     * Above the splice threshold both ways, in reads large enough to be bulk (AUTO switches on a
+     * read of 16 KiB or more past its threshold), so that the old pairs splice, where the mode does.
+     */
+    private static final int OLD_PAIR_BYTES = 64 * 1024;
+    /** What {@link #relayByteExact} sends before it reads the echo. */
+    private static final int OLD_PAIR_CHUNK = 32 * 1024;
     private static final int FRESH_PAIR_BYTES = 256 * 1024;
     /** The window the proxy's CPU time is measured over while it is out of descriptors. */
     private static final Duration WINDOW = Duration.ofSeconds(2);
@@ -256,7 +261,7 @@ public abstract class DescriptorExhaustionSuite {
 
     /** Each pair sends {@link #OLD_PAIR_BYTES} random bytes through the echo, in chunks, checked byte for byte. */
     private static void relayByteExact(List<ScriptedPeer> pairs, long seed) throws IOException {
-        int chunk = 16 * 1024;
+        int chunk = OLD_PAIR_CHUNK;
         for (int p = 0; p < pairs.size(); p++) {
             byte[] sent = Payload.bytes(seed * 100 + p, OLD_PAIR_BYTES);
             for (int from = 0; from < sent.length; from += chunk) {

@@ -79,8 +79,9 @@ public final class ForwardCommand implements Callable<Integer> {
     private Integer eventLoops;
 
     @Option(names = "--splice-threshold", paramLabel = "SIZE", converter = ByteSizeConverter.class,
-            description = "With --mode auto: bytes a direction copies before it splices, e.g. 256k; 0 splices"
-                    + " at once (default: ${DEFAULT-VALUE}).")
+            description = "With --mode auto: bytes a direction copies before it splices, e.g. 256k; it"
+                    + " splices at the first read of 16k or more after them (small messages stay copied);"
+                    + " 0 splices at once (default: ${DEFAULT-VALUE}).")
     private long spliceThreshold;
 
     @Option(names = "--splice-pipe-size", paramLabel = "SIZE", converter = ByteSizeConverter.class,
