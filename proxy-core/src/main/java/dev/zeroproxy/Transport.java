@@ -48,11 +48,12 @@ public abstract class Transport {
     public abstract Throwable unavailabilityCause();
 
     /**
-     * Whether this transport can forward in {@code mode}: {@link Forwarding#COPY} always, SPLICE
-     * and AUTO when it has a {@link #splicer()}.
+     * Whether this transport can forward in {@code mode}: {@link Forwarding#COPY} and
+     * {@link Forwarding#BEST} (which becomes COPY where nothing better is possible) always,
+     * SPLICE and AUTO when it has a {@link #splicer()}.
      */
     public final boolean supports(Forwarding mode) {
-        return mode == Forwarding.COPY || splicer() != null;
+        return mode == Forwarding.COPY || mode == Forwarding.BEST || splicer() != null;
     }
 
     /**

@@ -134,7 +134,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static List<Forwarding> modesOf(Transport transport) {
         List<Forwarding> modes = new ArrayList<>();
         for (Forwarding mode : Forwarding.values()) {
-            if (transport.supports(mode)) {
+            // BEST is not a mode of its own: it resolves to AUTO or COPY, which have their rows.
+            if (mode != Forwarding.BEST && transport.supports(mode)) {
                 modes.add(mode);
             }
         }
