@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -46,7 +45,8 @@ import java.nio.channels.ClosedChannelException;
  *
  * <p>Not sharable: one instance per source channel, used only on that channel's event loop.
  */
-final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByteBufAllocator.ReadCounter {
+final class Pump extends ChannelInboundHandlerAdapter
+        implements CountingRecvByteBufAllocator.ReadCounter, SinkBacklog.Reader {
     /**
      * AUTO's second condition: the last read took at least this much, so the source's socket had
      * that much queued at once, which a request/response or small-message exchange does not do.
@@ -84,12 +84,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     /** The size of the last buffer the source delivered (one read system call each): AUTO's bulk test. */
     private int lastReadBytes;
     private long lastReadNanos;
-    /** What the sink held after the last flush, as reported to the memory budget. */
-    private long queued;
-    /** A marker write sits in the sink's queue, to tell when the sink has taken what it held. */
-    private boolean drainWatched;
-    /** Reading is off for the memory budget, until the sink has taken everything it held. */
-    private boolean pausedForBudget;
+    /** What the sink holds, for the memory budget; made the first time the sink holds bytes after a flush. */
+    private SinkBacklog backlog;
 
     Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
         this(owner, direction,
@@ -283,12 +279,10 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             // Past the high water mark: flush now rather than at the end of the read burst. A
             // sink that takes it all is writable again and reading goes on; pausing would cost
             // an epoll_ctl to stop reading and another to resume, for every full-sized read.
-            flushPending = false;
-            sink.flush();
+            flushNow();
             if (!sink.isWritable()) {
                 source.config().setAutoRead(false);
             }
-            reportQueued();
         } else if (shouldSwitchToSplice()) {
             // AUTO: a bulk transfer (enough bytes copied, and this read was large). Switched only
             // while the sink is writable, because from now on the splice, not this pump, drives
@@ -298,9 +292,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
         } else if (owner.memoryBudget().exhausted()) {
             // The proxy's budget is used up: find out after this read, not at the end of the
             // burst, whether the sink holds bytes, and pause if it does.
-            flushPending = false;
-            sink.flush();
-            reportQueued();
+            flushNow();
         }
     }
 
@@ -335,9 +327,7 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     public void channelReadComplete(ChannelHandlerContext ctx) {
         inRead = false;
         if (flushPending && sink != null) {
-            flushPending = false;
-            sink.flush();
-            reportQueued();
+            flushNow();
         }
         ctx.fireChannelReadComplete();
     }
@@ -355,8 +345,8 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
             }
             return;
         }
-        if (state != PumpState.COPYING || !sink.isWritable() || pausedForBudget) {
-            // Paused for the memory budget: the sink's drain marker resumes it (sinkDrained).
+        if (state != PumpState.COPYING || !sink.isWritable() || (backlog != null && backlog.paused())) {
+            // Paused for the memory budget: the backlog resumes it (resumeAfterBudget).
             return;
         }
         if (((DuplexChannel) source).isInputShutdown()) {
@@ -378,54 +368,38 @@ final class Pump extends ChannelInboundHandlerAdapter implements CountingRecvByt
     }
 
     /**
-     * Tells the memory budget what the sink holds after a flush (nothing, when the sink's kernel
-     * buffer took it all: the common case, which costs a field read and no more), and stops
-     * reading if the budget says so. While the sink holds anything, one empty marker write with
-     * a promise sits behind it: its completion means the sink took everything queued before it.
+     * Flushes what this read burst wrote, and tells the memory budget what the sink still holds;
+     * stops reading if the budget says so.
      */
-    private void reportQueued() {
-        long before = queued;
-        long now = pendingInSink();
-        if (now != before) {
-            queued = now;
-            if (owner.memoryBudget().changed(before, now) && state == PumpState.COPYING && !pausedForBudget) {
-                pausedForBudget = true;
-                source.config().setAutoRead(false);
-                owner.memoryBudget().paused();
+    private void flushNow() {
+        flushPending = false;
+        sink.flush();
+        if (backlog == null) {
+            ChannelOutboundBuffer pending = sink.unsafe().outboundBuffer();
+            if (pending == null || pending.isEmpty()) {
+                return; // The kernel took it all: nothing for the budget, the common case.
             }
+            backlog = new SinkBacklog(owner.memoryBudget(), sink, this);
         }
-        if (now > 0 && !drainWatched) {
-            drainWatched = true;
-            ChannelPromise marker = sink.newPromise();
-            // Netty completes a write's promise before it subtracts the write from the pending
-            // bytes, so the count is read again in a task, once the marker is gone from it.
-            marker.addListener(written -> {
-                if (!sink.eventLoop().isShuttingDown()) {
-                    sink.eventLoop().execute(this::sinkDrained);
-                }
-            });
-            sink.write(Unpooled.EMPTY_BUFFER, marker);
-            sink.flush();
-        }
+        backlog.report();
     }
 
-    /** The marker was written (or failed, the sink closing): report again, and resume if paused. */
-    private void sinkDrained() {
-        drainWatched = false;
-        reportQueued();
-        if (pausedForBudget && queued == 0) {
-            pausedForBudget = false;
-            if (state == PumpState.COPYING && source.isOpen() && sink.isWritable()
-                    && !((DuplexChannel) source).isInputShutdown()) {
-                source.config().setAutoRead(true);
-            }
-        }
+    @Override
+    public boolean copying() {
+        return state == PumpState.COPYING;
     }
 
-    /** Bytes written to the sink and not yet taken by its kernel (with Netty's per-write overhead); 0 once it is closed. */
-    private long pendingInSink() {
-        ChannelOutboundBuffer pending = sink.unsafe().outboundBuffer();
-        return pending == null ? 0 : pending.totalPendingWriteBytes();
+    @Override
+    public void pauseForBudget() {
+        source.config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeAfterBudget() {
+        if (state == PumpState.COPYING && source.isOpen() && sink.isWritable()
+                && !((DuplexChannel) source).isInputShutdown()) {
+            source.config().setAutoRead(true);
+        }
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class ChildProxyMain {
         held.clear();
     }
 
+    /** Answers the parent test: stdout is this child's reply channel (its log goes to stderr, through SLF4J). */
     private static void reply(String line) {
         System.out.println(line);
         System.out.flush();

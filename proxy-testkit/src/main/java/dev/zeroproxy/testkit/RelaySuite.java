@@ -14,10 +14,8 @@ import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
-import dev.zeroproxy.internal.ProxyServer;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -640,17 +638,17 @@ public abstract class RelaySuite {
         int length = 1 << 20;
         List<CompletableFuture<String>> sent = new ArrayList<>();
         for (int tag = 0; tag < stalled; tag++) {
-            sent.add(sendTaggedAsync(connectClient(), tag, 700 + tag, length));
+            sent.add(StalledUpstreams.sendTaggedAsync(connectClient(), tag, 700 + tag, length));
         }
-        long most = mostQueuedOver(Duration.ofMillis(1500));
+        long most = StalledUpstreams.mostQueuedOver(proxy, Duration.ofMillis(1500));
         if (withReadingConnection) {
             Socket reading = connectClient();
-            String readingSent = sendTaggedAsync(reading, StalledUpstreams.READING, 799, 2 << 20)
+            String readingSent = StalledUpstreams.sendTaggedAsync(reading, StalledUpstreams.READING, 799, 2 << 20)
                     .get(30, TimeUnit.SECONDS);
             Payload.Received readingGot = upstreams.received(StalledUpstreams.READING).get(30, TimeUnit.SECONDS);
             assertEquals(2 << 20, readingGot.length(), "a connection whose upstream reads is not held back");
             assertEquals(readingSent, readingGot.sha256());
-            most = Math.max(most, mostQueuedOver(Duration.ofMillis(300)));
+            most = Math.max(most, StalledUpstreams.mostQueuedOver(proxy, Duration.ofMillis(300)));
         }
         upstreams.release();
         for (int tag = 0; tag < stalled; tag++) {
@@ -662,41 +660,6 @@ public abstract class RelaySuite {
         Await.until(() -> proxy.stats().bytesQueued() == 0, Duration.ofSeconds(10),
                 () -> "nothing counted once every sink read: " + proxy.stats());
         return most;
-    }
-
-    /** The most bytes queued on the proxy's channels, unsent, over {@code window}. */
-    private long mostQueuedOver(Duration window) throws InterruptedException {
-        long most = 0;
-        long ends = System.nanoTime() + window.toNanos();
-        while (System.nanoTime() < ends) {
-            // Sampling a gauge over a fixed window, not waiting for a condition.
-            long queued = 0;
-            for (Channel channel : ((ProxyServer) proxy).connectionChannels()) {
-                ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
-                queued += pending == null ? 0 : pending.totalPendingWriteBytes();
-            }
-            most = Math.max(most, queued);
-            Thread.sleep(10);
-        }
-        return most;
-    }
-
-    /** Sends the tag byte, then {@code length} random bytes, then EOF, on another thread; completes with their digest. */
-    private static CompletableFuture<String> sendTaggedAsync(Socket client, int tag, long seed, long length) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                client.getOutputStream().write(tag);
-                String digest = Payload.write(client.getOutputStream(), seed, length, 64 * 1024);
-                client.shutdownOutput();
-                return digest;
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, runnable -> {
-            Thread t = new Thread(runnable, "test-sender-" + tag);
-            t.setDaemon(true);
-            t.start();
-        });
     }
 
     // ---- helpers ----

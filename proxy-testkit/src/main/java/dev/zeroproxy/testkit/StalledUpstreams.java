@@ -1,7 +1,13 @@
 package dev.zeroproxy.testkit;
 
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.internal.ProxyServer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,5 +48,43 @@ public final class StalledUpstreams implements LoopbackServer.Handler {
     /** What the upstream of the connection tagged {@code tag} read after the tag, once at EOF. */
     public CompletableFuture<Payload.Received> received(int tag) {
         return received.computeIfAbsent(tag, t -> new CompletableFuture<>());
+    }
+
+    /** The most bytes queued, unsent, on {@code proxy}'s channels over {@code window}, from their own outbound buffers. */
+    public static long mostQueuedOver(Proxy proxy, Duration window) throws InterruptedException {
+        long most = 0;
+        long ends = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < ends) {
+            // Sampling a gauge over a fixed window, not waiting for a condition.
+            long queued = 0;
+            for (Channel channel : ((ProxyServer) proxy).connectionChannels()) {
+                ChannelOutboundBuffer pending = channel.unsafe().outboundBuffer();
+                queued += pending == null ? 0 : pending.totalPendingWriteBytes();
+            }
+            most = Math.max(most, queued);
+            Thread.sleep(10);
+        }
+        return most;
+    }
+
+    /**
+     * Sends {@code tag}, then {@code length} random bytes, then EOF, on another thread;
+     * completes with their digest.
+     */
+    public static CompletableFuture<String> sendTaggedAsync(Socket client, int tag, long seed, long length) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                client.getOutputStream().write(tag);
+                String digest = Payload.write(client.getOutputStream(), seed, length, 64 * 1024);
+                client.shutdownOutput();
+                return digest;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "test-sender-" + tag);
+            t.setDaemon(true);
+            t.start();
+        });
     }
 }

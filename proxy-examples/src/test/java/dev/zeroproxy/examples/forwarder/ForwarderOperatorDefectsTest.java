@@ -51,7 +51,7 @@ class ForwarderOperatorDefectsTest {
     @Test
     void outOfDescriptorsEveryClientEndsAndTheStopKeepsToTheDrainTimeout() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
-            Thread echo = echoing(upstream);
+            Thread echo = EchoUpstream.serve(upstream);
             int limit = baselineDescriptors() + 30; // room for about a dozen pairs
             try (ForwarderProcess zp = ForwarderProcess.startWithDescriptorLimit(limit, "forward",
                     "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + upstream.getLocalPort(),
@@ -114,29 +114,5 @@ class ForwarderOperatorDefectsTest {
             probe.awaitReady(Duration.ofSeconds(20));
             return probe.openDescriptors();
         }
-    }
-
-    private static Thread echoing(ServerSocket upstream) {
-        Thread echo = new Thread(() -> {
-            while (!upstream.isClosed()) {
-                try {
-                    Socket peer = upstream.accept();
-                    Thread t = new Thread(() -> {
-                        try (peer) {
-                            peer.getInputStream().transferTo(peer.getOutputStream());
-                        } catch (IOException cut) {
-                            // Resets are part of this test.
-                        }
-                    });
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "echo-upstream");
-        echo.setDaemon(true);
-        echo.start();
-        return echo;
     }
 }

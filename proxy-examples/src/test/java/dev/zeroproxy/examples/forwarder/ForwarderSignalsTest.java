@@ -33,26 +33,7 @@ class ForwarderSignalsTest {
     @BeforeEach
     void startUpstream() throws IOException {
         upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        echo = new Thread(() -> {
-            while (!upstream.isClosed()) {
-                try {
-                    Socket peer = upstream.accept();
-                    Thread t = new Thread(() -> {
-                        try (peer) {
-                            peer.getInputStream().transferTo(peer.getOutputStream());
-                        } catch (IOException cut) {
-                            // A cut connection ends with a reset: that is what these tests cause.
-                        }
-                    });
-                    t.setDaemon(true);
-                    t.start();
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "echo-upstream");
-        echo.setDaemon(true);
-        echo.start();
+        echo = EchoUpstream.serve(upstream);
     }
 
     @AfterEach
