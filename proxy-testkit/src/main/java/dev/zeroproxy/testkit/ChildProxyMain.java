@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  * 127.0.0.1. It prints {@code PORT n} once it listens, then answers one command per stdin line,
  * one stdout line each:
  * <ul>
- *   <li>{@code reserve N}: opens {@code /dev/null} until the kernel refuses with EMFILE, then
- *       closes N of those, so that exactly N descriptors are left for the proxy. Answers
+ *   <li>{@code reserve N}: opens {@code /dev/null} until the kernel refuses with EMFILE (and
+ *       again after a pause, for descriptors the proxy closed late), then closes N of those, so that exactly N descriptors are left for the proxy. Answers
  *       {@code RESERVED held}.
  *   <li>{@code release}: closes what {@code reserve} holds. Answers {@code RELEASED}.
  *   <li>{@code stats}: answers {@code STATS openChannels activeConnections}.
@@ -41,6 +41,8 @@ public final class ChildProxyMain {
     private static final Path DEV_NULL = Path.of("/dev/null");
     /** Far above any descriptor limit a test sets: a bound on the reserve loop, not a target. */
     private static final int MAX_HELD = 100_000;
+    /** Far longer than an idle event loop takes to reach its next select. */
+    private static final long LATE_CLOSE_PAUSE_MILLIS = 50;
 
     private final List<FileChannel> held = new ArrayList<>();
     private final Proxy proxy;
@@ -104,11 +106,28 @@ public final class ChildProxyMain {
     }
 
     /** Leaves exactly {@code free} descriptors below the limit; returns how many are held. */
-    private int reserve(int free) throws IOException {
+    private int reserve(int free) throws IOException, InterruptedException {
         release();
+        // A socket the NIO transport closed keeps its descriptor until its event loop's next
+        // select deregisters it (the JDK defers the close of a registered channel), which can
+        // come just after the proxy reported the channel closed. Take such late descriptors too:
+        // fill again after a pause until a round takes none, or they would be free for the proxy.
+        while (fillUntilRefused() > 0) {
+            Thread.sleep(LATE_CLOSE_PAUSE_MILLIS);
+        }
+        for (int i = 0; i < free && !held.isEmpty(); i++) {
+            held.remove(held.size() - 1).close();
+        }
+        return held.size();
+    }
+
+    /** Opens {@code /dev/null} until the kernel refuses with EMFILE; returns how many it opened. */
+    private int fillUntilRefused() throws IOException {
+        int opened = 0;
         while (held.size() < MAX_HELD) {
             try {
                 held.add(FileChannel.open(DEV_NULL));
+                opened++;
             } catch (FileSystemException e) {
                 if (e.getReason() == null || !e.getReason().contains("Too many open files")) {
                     throw e;
@@ -116,10 +135,7 @@ public final class ChildProxyMain {
                 break;
             }
         }
-        for (int i = 0; i < free && !held.isEmpty(); i++) {
-            held.remove(held.size() - 1).close();
-        }
-        return held.size();
+        return opened;
     }
 
     private void release() throws IOException {
