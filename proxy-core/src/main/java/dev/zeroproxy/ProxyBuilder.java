@@ -63,6 +63,7 @@ public final class ProxyBuilder {
     int splicePipeSize = DEFAULT_SPLICE_PIPE_SIZE;
     /** Null: {@link #defaultDirectMemoryBudget()}. */
     Long directMemoryBudget;
+    int maxConnections;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
@@ -193,6 +194,18 @@ public final class ProxyBuilder {
         return this;
     }
 
+    /**
+     * The most connections the proxy holds at once; 0 (the default) for no limit but the
+     * descriptors'. At the limit it stops accepting, and new clients wait in the kernel's
+     * listen backlog (as with HAProxy's {@code maxconn}) until a connection closes; none is
+     * refused for it. A listener may accept the rest of the batch of connections it was
+     * accepting when the limit was reached (a few at most): the limit can be passed by those.
+     */
+    public ProxyBuilder maxConnections(int connections) {
+        this.maxConnections = connections;
+        return this;
+    }
+
     /** The default of {@link #directMemoryBudget(long)}: half of the JVM's direct-memory limit. */
     public static long defaultDirectMemoryBudget() {
         return PlatformDependent.maxDirectMemory() / 2;
@@ -235,6 +248,7 @@ public final class ProxyBuilder {
         check(writeBufferHighWaterMark >= writeBufferLowWaterMark, "writeBufferWaterMark.high",
                 (long) writeBufferHighWaterMark, ">= low, " + writeBufferLowWaterMark);
         check(spliceThreshold >= 0, "spliceThreshold", spliceThreshold, ">= 0");
+        inRange("maxConnections", maxConnections, 0, Integer.MAX_VALUE, "(0: no limit)");
         inRange("splicePipeSize", splicePipeSize, MIN_SPLICE_PIPE_SIZE, MAX_SPLICE_PIPE_SIZE, "bytes");
         long budget = directMemoryBudget != null ? directMemoryBudget : defaultDirectMemoryBudget();
         // From the high water mark (one direction's worth) to the JVM's limit, past which Netty's allocator fails.

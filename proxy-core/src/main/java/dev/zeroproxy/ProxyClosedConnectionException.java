@@ -23,7 +23,9 @@ public final class ProxyClosedConnectionException extends IOException {
         /** Still open when {@link ProxyConfig#drainTimeout()} ran out during {@link Proxy#close()}. */
         DRAIN_TIMEOUT,
         /** Still open when the thread draining in {@link Proxy#close()} was interrupted, ending the drain early. */
-        DRAIN_INTERRUPTED
+        DRAIN_INTERRUPTED,
+        /** Its upstream server was marked down, and its group closes the connections of a server marked down. */
+        SERVER_DOWN
     }
 
     private final Reason reason;
@@ -39,6 +41,7 @@ public final class ProxyClosedConnectionException extends IOException {
             case IDLE_TIMEOUT -> "idle for " + limit + " (idleTimeout)";
             case DRAIN_TIMEOUT -> "still open after " + limit + " of draining (drainTimeout)";
             case DRAIN_INTERRUPTED -> "still open when the drain was ended early, after " + limit;
+            case SERVER_DOWN -> "its upstream server was marked down";
         };
     }
 

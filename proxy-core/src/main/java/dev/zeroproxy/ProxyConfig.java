@@ -29,6 +29,7 @@ public final class ProxyConfig {
     private final long spliceThreshold;
     private final int splicePipeSize;
     private final long directMemoryBudget;
+    private final int maxConnections;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
@@ -47,6 +48,7 @@ public final class ProxyConfig {
         this.spliceThreshold = b.spliceThreshold;
         this.splicePipeSize = b.splicePipeSize;
         this.directMemoryBudget = directMemoryBudget;
+        this.maxConnections = b.maxConnections;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -128,6 +130,11 @@ public final class ProxyConfig {
         return directMemoryBudget;
     }
 
+    /** The most connections held at once, 0 for no limit; see {@link ProxyBuilder#maxConnections(int)}. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -153,6 +160,7 @@ public final class ProxyConfig {
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize(splicePipeSize)
                 .directMemoryBudget(directMemoryBudget)
+                .maxConnections(maxConnections)
                 .listener(listener);
         builder.socketOptions.putAll(socketOptions);
         return builder;
@@ -165,7 +173,7 @@ public final class ProxyConfig {
                 + ", transport=" + transport + ", connectTimeout=" + connectTimeout + ", idleTimeout="
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
                 + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize
-                + ", directMemoryBudget=" + directMemoryBudget
+                + ", directMemoryBudget=" + directMemoryBudget + ", maxConnections=" + maxConnections
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }

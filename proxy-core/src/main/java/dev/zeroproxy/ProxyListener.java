@@ -1,12 +1,16 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.upstream.ServerStateChange;
+
 /**
  * Hears the life of each proxied connection.
  *
  * <p>Events come in pairs: every {@link #connectionOpened} is followed by exactly one
- * {@link #connectionClosed}; between them, at most one of {@link #upstreamConnected} or
- * {@link #upstreamConnectFailed}. All methods have no-op defaults, so a listener overrides
- * only what it needs.
+ * {@link #connectionClosed}; between them, any number of {@link #upstreamAttemptFailed} (one
+ * per failed attempt that is retried), then at most one of {@link #upstreamConnected} or
+ * {@link #upstreamConnectFailed}. {@link #serverStateChanged} reports the servers of an
+ * upstream group, apart from any connection. All methods have no-op defaults, so a listener
+ * overrides only what it needs.
  *
  * <p>Methods are called on the connection's event loop: they must be fast, must not block and
  * must not throw (a thrown exception is logged and otherwise ignored). Hand slow work to
@@ -28,15 +32,30 @@ public interface ProxyListener {
     /** A client connection was accepted; the upstream connect starts now. */
     default void connectionOpened(ConnectionInfo connection) { }
 
-    /** The upstream connection is established; bytes start flowing. */
+    /**
+     * One connect attempt failed (refused, reset, timed out) and another follows, on another
+     * server where the upstream has one; {@code connection.upstream()} is the server that failed.
+     * The final failure is {@link #upstreamConnectFailed} instead.
+     */
+    default void upstreamAttemptFailed(ConnectionInfo connection, Throwable cause) { }
+
+    /** The upstream connection is established; bytes start flowing. {@code connection.upstream()} is the server. */
     default void upstreamConnected(ConnectionInfo connection) { }
 
     /**
-     * The upstream could not be reached (refused, timed out, unreachable). The client's
-     * connection is closed next, and {@link #connectionClosed} follows.
+     * No upstream could be had: the last attempt failed (refused, timed out, unreachable) with no
+     * retry left, or the upstream refused the connection (no server usable, a queue timed out).
+     * The client's connection is reset next, and {@link #connectionClosed} follows.
      */
     default void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) { }
 
     /** The connection is fully closed on both sides; called exactly once per connection. */
     default void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) { }
+
+    /**
+     * A server of an upstream group changed state (a health check, an ejection, an operator's
+     * drain or disable). Called on one of the proxy's event loops, or on the operator's thread
+     * for a change the operator made.
+     */
+    default void serverStateChanged(ServerStateChange change) { }
 }

@@ -4,34 +4,70 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
- * Where a proxy connects for each accepted connection.
+ * Where a proxy connects for each accepted connection: one address ({@link #of}), or a group
+ * of servers with balancing, health checks and retries ({@link dev.zeroproxy.upstream.UpstreamGroup}).
  *
- * <p>Today an upstream is one address ({@link #of(InetSocketAddress)}); an upstream group
- * with balancing and health checks will implement this same interface, so code that takes an
- * {@code Upstream} keeps working when a group takes the single address's place.
+ * <p>For every connect attempt the proxy calls {@link #select} with an {@link UpstreamAttempt},
+ * which the upstream answers, at once or later from any thread, with a server to connect to
+ * ({@link UpstreamAttempt#connect}) or a refusal ({@link UpstreamAttempt#refuse}). The
+ * {@link UpstreamLease} it answers with hears how that attempt went and, if it connected, when
+ * the connection ended; that is all a group needs to count connections per server, eject a
+ * failing one, or queue a connection until a server has room. A failed attempt is retried up
+ * to {@link #retries()} times, each with a new {@code select}.
  *
- * <p>Implementations must be thread-safe: {@link #select()} is called on every event loop.
+ * <p>Lifecycle: a proxy calls {@link #start} once it listens and {@link #stop} when it closes,
+ * after its drain; an upstream that runs health checks runs them in between, on the proxy's
+ * event loops.
+ *
+ * <p>Implementations must be thread-safe: {@link #select} is called on every event loop.
+ *
+ * <pre>{@code
+ * Proxy.builder().upstream(Upstream.of(new InetSocketAddress("10.0.0.7", 5432)))
+ * }</pre>
  */
 public interface Upstream {
 
     /**
-     * The address to connect to for one new connection. Called on an event loop: must be fast
-     * and must not block.
+     * Chooses where one connect attempt goes. Called on the connection's event loop: must be
+     * fast and must not block. It must answer the attempt exactly once, now or later.
      */
-    InetSocketAddress select();
+    void select(UpstreamAttempt attempt);
 
     /**
-     * An upstream that is always the same address.
+     * How many times a failed connect (refused, reset, timed out) is tried again, each attempt
+     * with a new {@link #select}; 0 by default: a single address is tried once.
+     */
+    default int retries() {
+        return 0;
+    }
+
+    /**
+     * Called once when the proxy is listening, before the first {@link #select}: an upstream
+     * that checks its servers starts here, on the runtime's event loops. Does nothing by default.
+     *
+     * @throws IllegalStateException if this upstream already serves a running proxy
+     */
+    default void start(UpstreamRuntime runtime) { }
+
+    /**
+     * Called once when the proxy has closed its connections, before its event loops stop:
+     * checks and timers end here. Does nothing by default.
+     */
+    default void stop() { }
+
+    /**
+     * An upstream that is always the same address, tried once per connection.
      *
      * @param address the upstream's address; it is used as given, so resolve a host name
      *     beforehand if it must not be resolved again
      */
     static Upstream of(InetSocketAddress address) {
         Objects.requireNonNull(address, "address");
+        UpstreamLease lease = () -> address;
         return new Upstream() {
             @Override
-            public InetSocketAddress select() {
-                return address;
+            public void select(UpstreamAttempt attempt) {
+                attempt.connect(lease);
             }
 
             @Override

@@ -35,6 +35,19 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
 
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
     private final LongAdder unreported = new LongAdder();
+    private final AcceptLimit limit;
+
+    /** @param limit the connection limit, which a resume must not override */
+    AcceptBackoff(AcceptLimit limit) {
+        this.limit = limit;
+    }
+
+    private void resume(Channel listener) {
+        // At the connection limit the listener stays paused; the limit resumes it when there is room.
+        if (limit.allowsAccepting()) {
+            listener.config().setAutoRead(true);
+        }
+    }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
@@ -47,7 +60,7 @@ final class AcceptBackoff extends ChannelInboundHandlerAdapter {
         if (listener.config().isAutoRead()) {
             listener.config().setAutoRead(false);
             try {
-                ctx.executor().schedule(() -> listener.config().setAutoRead(true), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+                ctx.executor().schedule(() -> resume(listener), PAUSE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 // The proxy is closing: the listener will not accept again anyway.
             }

@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The address to connect an upstream channel to: the selected upstream address, or an equal one
@@ -17,23 +19,25 @@ import java.net.UnknownHostException;
  * address is equal to the given one ({@code equals} compares IP and port); only its
  * {@code toString} gains the name ({@code 127.0.0.1/127.0.0.1:5432}).
  *
- * <p>Holds the last conversion, so a fixed upstream is converted once; an {@link
- * dev.zeroproxy.Upstream} that returns many addresses costs one small object per connection
- * here, as it already does for its own. IPv4 only: an IPv6 address may carry a scope, which the
+ * <p>Keeps each conversion, so a fixed upstream, or each server of a group, is converted once
+ * (bounded: past {@link #MAX_KEPT} addresses it starts over, for an {@link dev.zeroproxy.Upstream}
+ * that returns ever new ones). IPv4 only: an IPv6 address may carry a scope, which the
  * conversion would lose. Thread-safe.
  */
 final class NamedAddresses {
-    private volatile Named last;
-
-    private record Named(InetSocketAddress given, InetSocketAddress named) { }
+    private static final int MAX_KEPT = 1024;
+    private final Map<InetSocketAddress, InetSocketAddress> kept = new ConcurrentHashMap<>();
 
     InetSocketAddress of(InetSocketAddress given) {
-        Named cached = last;
-        if (cached != null && cached.given() == given) {
-            return cached.named();
+        InetSocketAddress named = kept.get(given);
+        if (named != null) {
+            return named;
         }
-        InetSocketAddress named = name(given);
-        last = new Named(given, named);
+        named = name(given);
+        if (kept.size() >= MAX_KEPT) {
+            kept.clear();
+        }
+        kept.put(given, named);
         return named;
     }
 

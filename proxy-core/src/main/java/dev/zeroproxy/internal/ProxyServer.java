@@ -5,9 +5,11 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
+import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.UpstreamRuntime;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -60,11 +62,14 @@ public final class ProxyServer implements Proxy {
     private final Map<ChannelOption<?>, Object> connectionOptions;
     /** Template for the upstream connects, cloned onto each client's event loop. */
     private final Bootstrap upstreamBootstrap;
+    private final NamedAddresses connectAddresses = new NamedAddresses();
+    private final AcceptLimit acceptLimit;
     private InetSocketAddress localAddress;
 
     private ProxyServer(ProxyConfig config) {
         this.config = config;
         this.memoryBudget = new MemoryBudget(config.directMemoryBudget());
+        this.acceptLimit = new AcceptLimit(config.maxConnections());
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
@@ -111,6 +116,13 @@ public final class ProxyServer implements Proxy {
             server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }
+        try {
+            config.upstream().start(server.upstreamRuntime());
+        } catch (RuntimeException e) {
+            server.serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+            server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            throw e;
+        }
         if (config.requestedForwarding() == Forwarding.BEST && config.forwarding() == Forwarding.COPY) {
             LOGGER.info("Proxy on {}: forwarding BEST copies here: transport {} cannot splice (splicing needs"
                     + " proxy-epoll on the classpath, on Linux)", server.localAddress, config.transport().name());
@@ -133,7 +145,7 @@ public final class ProxyServer implements Proxy {
         Iterator<EventExecutor> loops = group.iterator();
         InetSocketAddress address = config.listen();
         AcceptedChannelPreparer preparer = new AcceptedChannelPreparer(config.transport(), readFromRegistration(config));
-        AcceptBackoff backoff = new AcceptBackoff();
+        AcceptBackoff backoff = new AcceptBackoff(acceptLimit);
         for (int i = 0; i < listeners; i++) {
             EventLoopGroup acceptor = reusePort ? (EventLoop) loops.next() : group;
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -144,7 +156,9 @@ public final class ProxyServer implements Proxy {
             listenerOptions().forEach((option, value) -> option(bootstrap, option, value));
             connectionOptions.forEach((option, value) -> childOption(bootstrap, option, value));
             try {
-                serverChannels.add(bootstrap.bind(address).syncUninterruptibly().channel());
+                Channel listener = bootstrap.bind(address).syncUninterruptibly().channel();
+                serverChannels.add(listener);
+                acceptLimit.addListener(listener);
             } catch (Exception e) {
                 // syncUninterruptibly rethrows the bind's cause (BindException and friends) unchecked.
                 serverChannels.forEach(Channel::close);
@@ -226,6 +240,35 @@ public final class ProxyServer implements Proxy {
         });
     }
 
+    private UpstreamRuntime upstreamRuntime() {
+        return new UpstreamRuntime() {
+            @Override
+            public EventLoopGroup eventLoops() {
+                return group;
+            }
+
+            @Override
+            public Transport transport() {
+                return config.transport();
+            }
+
+            @Override
+            public ProxyListener listener() {
+                return config.listener();
+            }
+
+            @Override
+            public Duration connectTimeout() {
+                return config.connectTimeout();
+            }
+        };
+    }
+
+    /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */
+    InetSocketAddress connectAddress(InetSocketAddress server) {
+        return connectAddresses.of(server);
+    }
+
     /** The upstream connect template; {@code clone(loop)} it per connection. */
     Bootstrap upstreamBootstrap() {
         return upstreamBootstrap;
@@ -256,11 +299,13 @@ public final class ProxyServer implements Proxy {
     void relayOpened(Relay relay) {
         counters.accepted.increment();
         counters.active.increment();
+        acceptLimit.connectionOpened();
         relays.add(relay);
     }
 
     void relayClosed(Relay relay) {
         counters.active.decrement();
+        acceptLimit.connectionClosed();
         relays.remove(relay);
         if (relays.isEmpty()) {
             synchronized (relays) {
@@ -327,6 +372,11 @@ public final class ProxyServer implements Proxy {
         boolean interrupted = Thread.interrupted();
         if (!drained) {
             cutRemaining(interrupted, Duration.ofNanos(System.nanoTime() - drainStarted));
+        }
+        try {
+            config.upstream().stop();
+        } catch (RuntimeException e) {
+            LOGGER.warn("Proxy on {}: Upstream.stop() threw; ignored", localAddress, e);
         }
         group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         LOGGER.debug("Proxy on {} closed", localAddress);

@@ -7,17 +7,12 @@ import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.UpstreamLease;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
@@ -27,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One proxied connection: the accepted client channel, the upstream channel it connects on the
- * same event loop, and the two {@link Pump}s between them.
+ * One proxied connection: the accepted client channel, the upstream channel its
+ * {@link UpstreamConnector} connects on the same event loop, and the two {@link Pump}s between them.
  *
  * <p>It decides how the pair ends: cleanly when both directions have finished (each source hit
  * EOF and the matching sink's output was shut after its last byte); abruptly on an error,
@@ -42,21 +37,23 @@ final class Relay implements PumpOwner {
     private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
 
     private final ProxyServer server;
-    private final ConnectionInfo info;
+    /** The connection; its upstream is set once connected (or failed). */
+    private ConnectionInfo info;
     private final Channel client;
     private final Pump fromClient;
     private final Pump fromUpstream;
     private final long startNanos = System.nanoTime();
+    /** The upstream: the channel of the attempt in flight, then the connected one; null between attempts. */
     private Channel upstream;
-    /** The upstream connect, until it completes. */
-    private ChannelFuture connect;
+    /** The set-up phase, until the upstream is connected or given up. */
+    private UpstreamConnector connector;
+    /** The connected server's lease, released when the pair has closed. */
+    private UpstreamLease lease;
     /**
      * What the client sent before it was cut while the upstream was still connecting: handed to
      * the upstream, followed by a reset, once the connect completes.
      */
     private HeldReads heldForReset;
-    /** The upstream connect's timeout, until the connect completes. */
-    private ScheduledFuture<?> connectTimeout;
     /** This loop's idle checks; null without an idle timeout. */
     private final IdleWheel idleWheel;
     /** Links of the {@link IdleWheel} slot this relay waits in; {@link #idleSlot} -1 when in none. */
@@ -103,12 +100,15 @@ final class Relay implements PumpOwner {
         return server.memoryBudget();
     }
 
+    long startNanos() {
+        return startNanos;
+    }
+
     /**
-     * Installs the client side and connects the upstream at {@code connectAddress}, which is
-     * {@code info.upstream()} or an equal address (see {@link NamedAddresses}). Called once the
-     * client channel is registered.
+     * Installs the client side, whose pump holds what the client sends until there is an
+     * upstream, and starts the set-up phase. Called once the client channel is registered.
      */
-    void open(InetSocketAddress connectAddress) {
+    void open() {
         server.channelOpened(client);
         client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
         client.pipeline().addLast("pump", fromClient);
@@ -117,96 +117,77 @@ final class Relay implements PumpOwner {
             idleWheel.add(this, startNanos + config().idleTimeout().toNanos());
         }
 
-        // Same event loop as the client: the pair shares one thread and needs no locks. The
-        // connect timeout is ours, not the channel's (CONNECT_TIMEOUT_MILLIS 0): Netty keeps its
-        // cancelled timeout task referenced from the channel for the channel's life, 64 B a pair.
-        connect = server.upstreamBootstrap().clone(client.eventLoop())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new CountingRecvByteBufAllocator(fromUpstream))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-                .handler(fromUpstream)
-                .connect(connectAddress);
-        if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
-            upstreamSocketFailed(connect.cause());
-            return;
-        }
-        upstream = connect.channel();
-        server.channelOpened(upstream);
-        if (!connect.isDone()) {
-            connectTimeout = client.eventLoop().schedule(this::connectTimedOut,
-                    config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
-        connect.addListener((ChannelFutureListener) this::upstreamConnectDone);
+        connector = new UpstreamConnector(server, this);
+        connector.start();
     }
 
-    /** What Netty's own connect timeout does: fail the connect, then close its channel. */
-    private void connectTimedOut() {
-        connectTimeout = null;
-        if (connect instanceof ChannelPromise pending && pending.tryFailure(new ConnectTimeoutException(
-                "connection timed out after " + config().connectTimeout().toMillis() + " ms: " + info.upstream()))) {
-            upstream.close();
-        }
+    /** The connector started an attempt on {@code channel}: the pair's upstream, should it close meanwhile. */
+    void attemptStarted(Channel channel) {
+        upstream = channel;
+    }
+
+    /** The attempt failed; its channel is closed. */
+    void attemptEnded() {
+        upstream = null;
     }
 
     /**
-     * The upstream socket could not even be created (out of descriptors, EMFILE or ENFILE; out
-     * of kernel memory). Netty then hands back a placeholder channel registered nowhere, whose
-     * future notifies on its global executor rather than this loop, and which cannot be closed
-     * (closing it throws "channel not registered to an event loop"). So there is no upstream,
-     * and the failure is handled here, on this loop.
+     * The set-up phase is over: {@code channel} is connected to {@code connected}'s server. The
+     * relay takes the channel over (its pump replaces {@link ConnectingHandler} before the
+     * channel can read), and the bytes flow; unless the pair is closing, in which case the
+     * channel is closed, or the client was cut while this connect was pending, in which case the
+     * upstream gets what the client sent, then a reset.
      */
-    private void upstreamSocketFailed(Throwable cause) {
-        connect = null;
-        connectFailed(cause);
-    }
-
-    private void upstreamConnectDone(ChannelFuture connect) {
-        // Done with: the relay need not keep the connect's promise (48 B) or its timeout a pair's life.
-        this.connect = null;
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-            connectTimeout = null;
+    void upstreamConnected(Channel channel, ConnectionInfo connectedInfo, UpstreamLease connected) {
+        connector = null;
+        info = connectedInfo;
+        upstream = channel;
+        lease = connected;
+        try {
+            connected.connected(() -> eventLoop().execute(() -> cut(new ProxyClosedConnectionException(
+                    ProxyClosedConnectionException.Reason.SERVER_DOWN, null))));
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: UpstreamLease.connected threw; ignored", info, e);
         }
         HeldReads held = heldForReset;
         heldForReset = null;
-        if (closing && held == null) {
-            // Closed meanwhile (idle or drain timeout): the connect was cancelled with it.
-            connect.channel().close();
-            return;
-        }
-        if (!connect.isSuccess()) {
-            if (held != null) {
-                held.release();
-            }
-            connectFailed(connect.cause());
-            return;
-        }
         if (held != null) {
             // The client was cut while this connect was pending: deliver what it sent, then the reset.
-            held.handTo(buf -> upstream.write(buf, upstream.voidPromise()));
-            resetAfterFlush(upstream);
+            held.handTo(buf -> channel.write(buf, channel.voidPromise()));
+            resetAfterFlush(channel);
             return;
         }
+        if (closing) {
+            // Closed meanwhile (idle or drain timeout).
+            channel.close();
+            return;
+        }
+        channel.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromUpstream));
+        channel.pipeline().replace(ConnectingHandler.INSTANCE, "pump", fromUpstream);
         LOGGER.debug("{}: upstream connected", info);
         notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
-        fromClient.start(client, upstream);
-        fromUpstream.start(upstream, client);
+        fromClient.start(client, channel);
+        fromUpstream.start(channel, client);
     }
 
     /**
-     * No upstream could be had (refused, timed out, reset during the handshake, no socket):
-     * reported once. The client, if still there, is reset: nothing it sent reached anyone, and a
-     * clean EOF would read as an empty answer. A direct connection would have been refused too.
+     * No upstream could be had (every attempt failed, the upstream refused, no socket): reported
+     * once. The client, if still there, is reset: nothing it sent reached anyone, and a clean
+     * EOF would read as an empty answer. A direct connection would have been refused too.
      */
-    private void connectFailed(Throwable cause) {
+    void connectFailed(ConnectionInfo failedInfo, Throwable cause) {
+        connector = null;
+        info = failedInfo;
+        if (heldForReset != null) {
+            heldForReset.release();
+            heldForReset = null;
+        }
         server.counters().connectFailures.increment();
         LOGGER.debug("{}: upstream connect failed: {}", info, cause.toString());
         notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
         if (!closing) {
             beginClosing(cause);
             resetNow(client);
-        }
-        if (upstream != null) {
-            upstream.close();
         }
     }
 
@@ -273,7 +254,7 @@ final class Relay implements PumpOwner {
         if (peer == null) {
             return;
         }
-        if (peer == upstream && connect != null && !connect.isDone()) {
+        if (peer == upstream && connector != null && connector.isConnecting()) {
             heldForReset = fromClient.takeHeld();
             return;
         }
@@ -345,6 +326,9 @@ final class Relay implements PumpOwner {
     private void beginClosing(Throwable why) {
         closing = true;
         cause = why;
+        if (connector != null) {
+            connector.abandon();
+        }
         if (idleWheel != null) {
             idleWheel.remove(this);
         }
@@ -363,6 +347,15 @@ final class Relay implements PumpOwner {
         LOGGER.debug("{}: closed, {} B from client, {} B from upstream{}", info, summary.bytesFromClient(),
                 summary.bytesFromUpstream(), cause == null ? "" : ", cause: " + cause);
         notifyListener("connectionClosed", l -> l.connectionClosed(info, summary));
+        if (lease != null) {
+            UpstreamLease ended = lease;
+            lease = null;
+            try {
+                ended.released();
+            } catch (RuntimeException e) {
+                LOGGER.warn("{}: UpstreamLease.released threw; ignored", info, e);
+            }
+        }
         server.relayClosed(this);
     }
 
@@ -420,7 +413,7 @@ final class Relay implements PumpOwner {
         }
     }
 
-    private void notifyListener(String event, Consumer<ProxyListener> call) {
+    void notifyListener(String event, Consumer<ProxyListener> call) {
         try {
             call.accept(config().listener());
         } catch (RuntimeException e) {

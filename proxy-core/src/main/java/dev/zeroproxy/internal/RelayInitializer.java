@@ -23,7 +23,6 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
      * loop's own thread, hence concurrent.
      */
     private final Map<EventLoop, IdleWheel> idleWheels = new ConcurrentHashMap<>();
-    private final NamedAddresses connectAddresses = new NamedAddresses();
 
     RelayInitializer(ProxyServer server) {
         this.server = server;
@@ -38,12 +37,11 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             client.close();
             return;
         }
-        InetSocketAddress upstream = server.config().upstream().select();
         ConnectionInfo info = new ConnectionInfo(
-                server.nextConnectionId(), (InetSocketAddress) client.remoteAddress(), upstream);
+                server.nextConnectionId(), (InetSocketAddress) client.remoteAddress(), null);
         Relay relay = new Relay(server, client, info, idleWheel(client.eventLoop()));
         server.relayOpened(relay);
-        relay.open(connectAddresses.of(upstream));
+        relay.open();
     }
 
     /** The loop's idle-check wheel; null when connections have no idle timeout. */

@@ -3,6 +3,7 @@ package dev.zeroproxy.testkit;
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.upstream.ServerStateChange;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -15,6 +16,7 @@ public final class RecordingListener implements ProxyListener {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Semaphore closedPermits = new Semaphore(0);
+    private final List<ServerStateChange> stateChanges = new CopyOnWriteArrayList<>();
 
     @Override
     public void connectionOpened(ConnectionInfo connection) {
@@ -24,6 +26,21 @@ public final class RecordingListener implements ProxyListener {
     @Override
     public void upstreamConnected(ConnectionInfo connection) {
         events.add(new Event("connected", connection, null, null));
+    }
+
+    @Override
+    public void upstreamAttemptFailed(ConnectionInfo connection, Throwable cause) {
+        events.add(new Event("attemptFailed", connection, cause, null));
+    }
+
+    @Override
+    public void serverStateChanged(ServerStateChange change) {
+        stateChanges.add(change);
+    }
+
+    /** Every server state change heard, in order. */
+    public List<ServerStateChange> stateChanges() {
+        return List.copyOf(stateChanges);
     }
 
     @Override

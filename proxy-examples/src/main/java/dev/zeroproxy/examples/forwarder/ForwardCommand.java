@@ -6,9 +6,15 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.TcpOption;
+import dev.zeroproxy.upstream.Balance;
+import dev.zeroproxy.upstream.HealthCheck;
+import dev.zeroproxy.upstream.ServerSpec;
+import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -49,9 +55,37 @@ public final class ForwardCommand implements Callable<Integer> {
             description = "Address to accept clients on, e.g. 127.0.0.1:8080 or [::]:8080; port 0 picks a free port.")
     private InetSocketAddress listen;
 
-    @Option(names = "--upstream", required = true, paramLabel = "HOST:PORT", converter = HostPortConverter.class,
-            description = "Address every connection is relayed to; the host is resolved once, at start.")
-    private InetSocketAddress upstream;
+    @Option(names = "--upstream", required = true, paramLabel = "HOST:PORT[,weight=N][,backup][,max-conn=N]",
+            converter = UpstreamOptionConverter.class,
+            description = "A server connections are relayed to; repeat it for a group, e.g. --upstream"
+                    + " 10.0.0.7:5432,weight=2 --upstream 10.0.0.8:5432,backup. weight 1..256 (default 1);"
+                    + " backup: used only while no other server is usable; max-conn: most connections at once"
+                    + " (default no limit; past it, clients wait up to --connect-timeout). Each host is"
+                    + " resolved once, at start.")
+    private List<ServerSpec> upstreams;
+
+    @Option(names = "--balance", paramLabel = "ALGORITHM",
+            description = "How a server is chosen per connection: roundrobin (weighted), leastconn (fewest open"
+                    + " connections per weight; for long sessions), random2 (the less busy of two random servers)"
+                    + " or source (consistent hash of the client's IP address) (default: ${DEFAULT-VALUE}).")
+    private String balance;
+
+    @Option(names = "--check", arity = "0..1", paramLabel = "INTERVAL", converter = DurationConverter.class,
+            fallbackValue = "2s",
+            description = "Check every server with a TCP connect each INTERVAL (default 2s when given without one):"
+                    + " down after 3 failures in a row, up after 2 successes. Without --check, servers that fail"
+                    + " connects are ejected for a while instead.")
+    private Duration checkInterval;
+
+    @Option(names = "--retries", paramLabel = "N",
+            description = "Failed connects retried per connection, each on another server where there is one,"
+                    + " 0..100 (default: ${DEFAULT-VALUE}).")
+    private int retries;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Most connections at once; past it, new clients wait in the kernel's listen backlog"
+                    + " (default: no limit).")
+    private Integer maxConnections;
 
     @Option(names = "--transport", paramLabel = "NAME",
             description = "auto, nio, epoll or io_uring (default: ${DEFAULT-VALUE}, the best available here"
@@ -124,10 +158,7 @@ public final class ForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (upstream.getPort() == 0) {
-            throw usage("--upstream: '" + HostPortConverter.format(upstream)
-                    + "': port 0 cannot be connected to (expected: a port 1..65535)");
-        }
+        UpstreamGroup group = upstreamGroup();
         TransportSelection selection;
         try {
             selection = TransportSelection.resolve(transport, mode);
@@ -143,7 +174,7 @@ public final class ForwardCommand implements Callable<Integer> {
         ForwarderListener listener = new ForwarderListener();
         ProxyBuilder builder = Proxy.builder()
                 .listen(listen)
-                .upstream(upstream)
+                .upstream(group)
                 .transport(selection.transport())
                 .forwarding(selection.forwarding())
                 .connectTimeout(connectTimeout)
@@ -154,6 +185,9 @@ public final class ForwardCommand implements Callable<Integer> {
                 .listener(listener);
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
+        }
+        if (maxConnections != null) {
+            builder.maxConnections(maxConnections);
         }
         if (directMemoryBudget != null) {
             builder.directMemoryBudget(directMemoryBudget);
@@ -175,11 +209,44 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         warnAboutIneffectiveSettings(proxy);
         LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
-                HostPortConverter.format(proxy.localAddress()), HostPortConverter.format(upstream),
+                HostPortConverter.format(proxy.localAddress()), describe(group),
                 proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
         return lifetime.run(proxy, listener);
     }
 
+
+    /** The servers of the --upstream flags as one group, with the balancing, checks and retries asked for. */
+    private UpstreamGroup upstreamGroup() {
+        Balance algorithm;
+        try {
+            algorithm = Balance.ofKeyword(balance);
+        } catch (IllegalArgumentException e) {
+            throw usage("--balance: " + e.getMessage());
+        }
+        UpstreamGroup.Builder group = UpstreamGroup.builder("upstream").balance(algorithm).retries(retries);
+        upstreams.forEach(group::server);
+        try {
+            if (checkInterval != null) {
+                group.healthCheck(HealthCheck.builder().interval(checkInterval)
+                        .timeout(checkInterval.compareTo(HealthCheck.DEFAULT_TIMEOUT) < 0 ? checkInterval
+                                : HealthCheck.DEFAULT_TIMEOUT)
+                        .build());
+            }
+            return group.build();
+        } catch (IllegalArgumentException e) {
+            throw usage(SettingMessages.inOptionTerms(e));
+        }
+    }
+
+    /** The group as the start line shows it: the one server, or how many and how they are balanced. */
+    private String describe(UpstreamGroup group) {
+        List<String> names = new ArrayList<>();
+        group.servers().forEach(server -> names.add(server.name() + (server.backup() ? " (backup)" : "")
+                + (server.weight() != 1 ? " weight " + server.weight() : "")));
+        String checks = checkInterval != null ? ", checked every " + DurationConverter.format(checkInterval) : "";
+        return names.size() == 1 ? names.get(0) + checks
+                : names.size() + " servers " + names + " by " + balance + checks;
+    }
 
     /** Flags given that will do nothing with the mode chosen, and a pipe size the kernel will refuse. */
     private void warnAboutIneffectiveSettings(Proxy proxy) {

@@ -1,6 +1,8 @@
 package dev.zeroproxy.examples.forwarder;
 
 import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.upstream.Balance;
+import dev.zeroproxy.upstream.UpstreamGroup;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -25,6 +27,8 @@ public final class ForwardDefaults implements IDefaultValueProvider {
             case "--idle-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_IDLE_TIMEOUT);
             case "--drain-timeout" -> DurationConverter.format(ProxyBuilder.DEFAULT_DRAIN_TIMEOUT);
             case "--transport" -> TransportSelection.AUTO;
+            case "--balance" -> Balance.ROUND_ROBIN.keyword();
+            case "--retries" -> String.valueOf(UpstreamGroup.DEFAULT_RETRIES);
             case "--splice-threshold" -> ByteSizeConverter.format(ProxyBuilder.DEFAULT_SPLICE_THRESHOLD);
             case "--splice-pipe-size" -> ByteSizeConverter.format(ProxyBuilder.DEFAULT_SPLICE_PIPE_SIZE);
             default -> null;

@@ -16,6 +16,11 @@ final class SettingMessages {
     static final Map<String, String> OPTION_OF_SETTING = Map.ofEntries(
             Map.entry("listen", "--listen"),
             Map.entry("upstream", "--upstream"),
+            Map.entry("server", "--upstream"),
+            Map.entry("retries", "--retries"),
+            Map.entry("maxConnections", "--max-connections"),
+            Map.entry("healthCheck.interval", "--check"),
+            Map.entry("healthCheck.timeout", "--check"),
             Map.entry("transport", "--transport"),
             Map.entry("forwarding", "--mode"),
             Map.entry("connectTimeout", "--connect-timeout"),

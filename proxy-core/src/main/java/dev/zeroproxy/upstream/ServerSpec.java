@@ -1,0 +1,91 @@
+package dev.zeroproxy.upstream;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * One server of an {@link UpstreamGroup}, as configured: name, address, weight, connection
+ * limit, backup flag. Immutable; each {@code with}-style method returns a changed copy. Values
+ * are checked when the group is built (or the server added), with an
+ * {@link dev.zeroproxy.InvalidSettingException} naming the server and the setting.
+ *
+ * <pre>{@code
+ * ServerSpec.of("b", new InetSocketAddress("10.0.0.8", 5432)).weight(2).maxConnections(100)
+ * }</pre>
+ *
+ * @see UpstreamGroup.Builder#server(ServerSpec)
+ */
+public final class ServerSpec {
+    /** Default weight. */
+    public static final int DEFAULT_WEIGHT = 1;
+
+    private final String name;
+    private final InetSocketAddress address;
+    private final int weight;
+    private final int maxConnections;
+    private final boolean backup;
+
+    private ServerSpec(String name, InetSocketAddress address, int weight, int maxConnections, boolean backup) {
+        this.name = name;
+        this.address = address;
+        this.weight = weight;
+        this.maxConnections = maxConnections;
+        this.backup = backup;
+    }
+
+    /** A primary server of weight 1 with no connection limit. */
+    public static ServerSpec of(String name, InetSocketAddress address) {
+        return new ServerSpec(Objects.requireNonNull(name, "name"), Objects.requireNonNull(address, "address"),
+                DEFAULT_WEIGHT, 0, false);
+    }
+
+    /** This server with {@code weight}, 1 to {@value UpstreamGroup#MAX_WEIGHT}; default 1. */
+    public ServerSpec weight(int weight) {
+        return new ServerSpec(name, address, weight, maxConnections, backup);
+    }
+
+    /**
+     * This server with a limit of {@code connections} open at once (0, the default: none). Past
+     * it, a connection goes to another server, or waits in the group's queue for up to its
+     * {@linkplain UpstreamGroup.Builder#queueTimeout queue timeout}.
+     */
+    public ServerSpec maxConnections(int connections) {
+        return new ServerSpec(name, address, weight, connections, backup);
+    }
+
+    /** This server as a backup (true) or a primary (false, the default). */
+    public ServerSpec backup(boolean backup) {
+        return new ServerSpec(name, address, weight, maxConnections, backup);
+    }
+
+    /** The name, unique in its group. */
+    public String name() {
+        return name;
+    }
+
+    /** The address. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The weight. */
+    public int weight() {
+        return weight;
+    }
+
+    /** The connection limit; 0 for none. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Whether this is a backup server. */
+    public boolean isBackup() {
+        return backup;
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + address.getHostString() + ":" + address.getPort() + " weight " + weight
+                + (maxConnections > 0 ? " max-conn " + maxConnections : "") + (backup ? " backup" : "");
+    }
+}

@@ -1,0 +1,494 @@
+package dev.zeroproxy.upstream;
+
+import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.Upstream;
+import dev.zeroproxy.UpstreamAttempt;
+import dev.zeroproxy.UpstreamLease;
+import dev.zeroproxy.UpstreamRuntime;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Several servers behind one {@link Upstream}: a {@link Balancer} picks one per connection among
+ * those that are up and have room, active checks and passive ejection keep failing servers out,
+ * a failed connect is retried on another server, and servers can be added, removed, reweighted,
+ * drained and disabled while the proxy runs, without dropping a connection. See
+ * {@code docs/upstreams.md} for the model and the defaults beside HAProxy's, nginx's and Envoy's.
+ *
+ * <pre>{@code
+ * UpstreamGroup app = UpstreamGroup.builder("app")
+ *         .server("a", new InetSocketAddress("127.0.0.1", 9001))
+ *         .server("b", new InetSocketAddress("127.0.0.1", 9002))
+ *         .server(ServerSpec.of("c", new InetSocketAddress("127.0.0.1", 9003)).weight(2))
+ *         .balance(Balance.LEAST_CONNECTIONS)
+ *         .healthCheck(HealthCheck.tcp())
+ *         .build();
+ * try (Proxy proxy = Proxy.builder().listen(new InetSocketAddress(8080)).upstream(app).start()) {
+ *     app.drain("a", Duration.ofMinutes(1));   // from any thread
+ *     app.servers();                           // state, connections, failures, last check
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. A group serves one running proxy at a time: its checks start with the proxy
+ * and stop when the proxy closes; the group can then serve another proxy, keeping its servers'
+ * states and counts.
+ */
+public final class UpstreamGroup implements Upstream {
+    /** Highest server weight (HAProxy's too). */
+    public static final int MAX_WEIGHT = 256;
+    /** Default {@link Builder#retries}: HAProxy's. */
+    public static final int DEFAULT_RETRIES = 3;
+
+    private final String name;
+    private final Balancer balancer;
+    private final Balance balance;
+    private final int retries;
+    private final HealthCheck healthCheck;
+    private final PassiveEjection ejection;
+    private final Duration queueTimeout;
+    private final boolean closeConnectionsOnDown;
+    private final WaitQueue queue;
+    private final GroupHealth health;
+    /** The servers now, in order; replaced as a whole under the lock on every change. */
+    private volatile List<GroupServer> servers;
+
+    private UpstreamGroup(Builder b) {
+        this.name = b.name;
+        this.balance = b.balance;
+        this.balancer = b.balancer != null ? b.balancer : b.balance.newBalancer();
+        this.retries = b.retries;
+        this.healthCheck = b.healthCheck;
+        this.ejection = b.ejection;
+        this.queueTimeout = b.queueTimeout;
+        this.closeConnectionsOnDown = b.closeConnectionsOnDown;
+        this.queue = new WaitQueue(name);
+        this.health = new GroupHealth(this);
+        List<GroupServer> built = new ArrayList<>();
+        for (ServerSpec spec : b.servers) {
+            built.add(newServer(spec));
+        }
+        this.servers = List.copyOf(built);
+        balancer.serversChanged(servers);
+    }
+
+    /** A builder for a group named {@code name} (the name appears in logs, events and the stats). */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    private GroupServer newServer(ServerSpec spec) {
+        return new GroupServer(spec, new EjectionTracker(ejection, System::nanoTime));
+    }
+
+    /** The group's name. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int retries() {
+        return retries;
+    }
+
+    /** Each server now: state, connections, failures, last check. */
+    public List<ServerSnapshot> servers() {
+        List<ServerSnapshot> snapshots = new ArrayList<>();
+        for (GroupServer server : servers) {
+            snapshots.add(server.snapshot());
+        }
+        return snapshots;
+    }
+
+    /** Connections waiting now for a server with room. */
+    public int queued() {
+        return queue.size();
+    }
+
+    // ---- selection: on the connection's event loop ----
+
+    @Override
+    public void select(UpstreamAttempt attempt) {
+        GroupLease lease = lease(attempt);
+        if (lease != null) {
+            attempt.connect(lease);
+            return;
+        }
+        if (anyFull() && health.isRunning()) {
+            queue.add(attempt, queueTimeout != null ? queueTimeout : health.connectTimeout(), health.timers());
+            // A slot may have freed between the look above and the add: serve the queue once now.
+            queue.serve(this::lease);
+            return;
+        }
+        attempt.refuse(new UpstreamUnavailableException(UpstreamUnavailableException.Reason.NO_SERVER,
+                name + ": no server is up (" + describeStates() + ")"));
+    }
+
+    /**
+     * A slot on a usable server for {@code attempt}, or null. Servers the connection already
+     * failed on come last (redispatch); backups only when no primary is usable at all.
+     */
+    private GroupLease lease(UpstreamAttempt attempt) {
+        List<UpstreamLease> failed = attempt.failedBefore();
+        InetSocketAddress client = attempt.connection().client();
+        boolean primaryUsable = anyUsable(false);
+        boolean backups = !primaryUsable;
+        GroupLease lease = leaseWhere(client, s -> s.backup() == backups && !triedBefore(s, failed));
+        if (lease == null && !failed.isEmpty()) {
+            // Every other usable server was tried: the same one again rather than none.
+            lease = leaseWhere(client, s -> s.backup() == backups);
+        }
+        return lease;
+    }
+
+    private GroupLease leaseWhere(InetSocketAddress client, Predicate<GroupServer> eligible) {
+        // A pick can lose the last slot to another loop between the look and the take: pick again.
+        for (int tries = 0; tries < 3; tries++) {
+            UpstreamServer picked = balancer.pick(client, s -> s instanceof GroupServer g
+                    && g.takesConnection() && eligible.test(g));
+            if (picked == null) {
+                return null;
+            }
+            GroupServer server = (GroupServer) picked;
+            if (server.tryAcquire()) {
+                return new GroupLease(this, server);
+            }
+        }
+        return null;
+    }
+
+    private static boolean triedBefore(GroupServer server, List<UpstreamLease> failed) {
+        for (UpstreamLease lease : failed) {
+            if (lease instanceof GroupLease g && g.server() == server) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyUsable(boolean backup) {
+        for (GroupServer server : servers) {
+            if (server.backup() == backup && server.takesConnection()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean anyFull() {
+        for (GroupServer server : servers) {
+            if (server.isFull()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String describeStates() {
+        StringBuilder states = new StringBuilder();
+        for (GroupServer server : servers) {
+            states.append(states.length() == 0 ? "" : ", ").append(server.name()).append(' ').append(server.state());
+        }
+        return states.toString();
+    }
+
+    // ---- outcomes, from GroupLease ----
+
+    void connectSucceeded(GroupServer server) {
+        server.ejection.onConnectSuccess();
+    }
+
+    void connectFailed(GroupServer server, Throwable cause) {
+        if (server.ejection.onConnectFailure(this::mayEject)) {
+            health.ejected(server, cause);
+        }
+        slotFreed(server);
+    }
+
+    void slotFreed(GroupServer server) {
+        queue.serve(this::lease);
+    }
+
+    /** Passive ejection may take one more server out: below the share, and always at least one. */
+    private boolean mayEject() {
+        List<GroupServer> now = servers;
+        int ejected = 0;
+        for (GroupServer server : now) {
+            if (server.ejection.isEjected()) {
+                ejected++;
+            }
+        }
+        return ejected == 0 || (ejected + 1) * 100 <= ejection.maxEjectionPercent() * now.size();
+    }
+
+    // ---- lifecycle ----
+
+    @Override
+    public void start(UpstreamRuntime runtime) {
+        health.start(runtime, servers);
+    }
+
+    @Override
+    public void stop() {
+        health.stop();
+        queue.refuseAll();
+    }
+
+    HealthCheck healthCheck() {
+        return healthCheck;
+    }
+
+    boolean closesConnectionsOnDown() {
+        return closeConnectionsOnDown;
+    }
+
+    // ---- runtime changes: any thread ----
+
+    /** Adds a server; it takes connections at once (and is checked, if the group checks). */
+    public synchronized void addServer(ServerSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        validate(spec);
+        if (find(spec.name()).isPresent()) {
+            throw new InvalidSettingException("server", spec.name(), "a name not yet in group " + name);
+        }
+        GroupServer server = newServer(spec);
+        List<GroupServer> changed = new ArrayList<>(servers);
+        changed.add(server);
+        publish(changed);
+        health.added(server);
+        queue.serve(this::lease);
+    }
+
+    /**
+     * Removes a server: it takes no new connection, its checks stop, and its open connections
+     * finish on it.
+     *
+     * @throws IllegalArgumentException if there is no such server, or it is the last one
+     */
+    public synchronized void removeServer(String serverName) {
+        GroupServer server = require(serverName);
+        if (servers.size() == 1) {
+            throw new InvalidSettingException("server", serverName, "a server other than group " + name
+                    + "'s last one (a group keeps at least one)");
+        }
+        List<GroupServer> changed = new ArrayList<>(servers);
+        changed.remove(server);
+        server.adminState(ServerState.REMOVED);
+        publish(changed);
+        health.removed(server);
+        health.report(server, "removed by the operator");
+    }
+
+    /** Changes a server's weight, 1 to {@value #MAX_WEIGHT}; new connections follow it at once. */
+    public synchronized void setWeight(String serverName, int weight) {
+        GroupServer server = require(serverName);
+        checkWeight(serverName, weight);
+        server.weight(weight);
+        publish(servers);
+    }
+
+    /**
+     * Drains a server: no new connection goes to it, its open ones finish. With a positive
+     * {@code deadline}, those still open then are cut (reset); with {@link Duration#ZERO}, they
+     * may take as long as they need.
+     */
+    public synchronized void drain(String serverName, Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new InvalidSettingException("drain deadline", deadline, ">= 0 (0: no deadline)");
+        }
+        GroupServer server = require(serverName);
+        server.adminState(ServerState.DRAINING);
+        health.report(server, "drained by the operator");
+        if (!deadline.isZero()) {
+            health.cutAfter(server, deadline);
+        }
+    }
+
+    /** Disables a server (maintenance): no new connection goes to it, its open ones finish. */
+    public synchronized void disable(String serverName) {
+        GroupServer server = require(serverName);
+        server.adminState(ServerState.DISABLED);
+        health.report(server, "disabled by the operator");
+    }
+
+    /** Ends a drain or a disable: the server takes connections again (if its checks pass). */
+    public synchronized void enable(String serverName) {
+        GroupServer server = require(serverName);
+        server.adminState(null);
+        health.report(server, "enabled by the operator");
+        queue.serve(this::lease);
+    }
+
+    private void publish(List<GroupServer> changed) {
+        servers = List.copyOf(changed);
+        balancer.serversChanged(servers);
+    }
+
+    private GroupServer require(String serverName) {
+        Objects.requireNonNull(serverName, "server");
+        return find(serverName).orElseThrow(() -> new InvalidSettingException("server", serverName,
+                "one of group " + name + "'s servers: " + serverNames()));
+    }
+
+    private Optional<GroupServer> find(String serverName) {
+        for (GroupServer server : servers) {
+            if (server.name().equals(serverName)) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String serverNames() {
+        List<String> names = new ArrayList<>();
+        servers.forEach(s -> names.add(s.name()));
+        return String.join(", ", names);
+    }
+
+    List<GroupServer> currentServers() {
+        return servers;
+    }
+
+    private static void validate(ServerSpec spec) {
+        if (spec.name().isBlank()) {
+            throw new InvalidSettingException("server name", spec.name(), "a non-blank name");
+        }
+        checkWeight(spec.name(), spec.weight());
+        if (spec.maxConnections() < 0) {
+            throw InvalidSettingException.outOfRange("server " + spec.name() + " maxConnections",
+                    spec.maxConnections(), 0, Integer.MAX_VALUE, "(0: no limit)");
+        }
+    }
+
+    private static void checkWeight(String server, int weight) {
+        if (weight < 1 || weight > MAX_WEIGHT) {
+            throw InvalidSettingException.outOfRange("server " + server + " weight", weight, 1, MAX_WEIGHT, "");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + (balancer.getClass() == balance.newBalancer().getClass() ? balance.keyword() : "custom")
+                + " " + servers;
+    }
+
+    /**
+     * Settings of a group; {@link #build()} checks them. Defaults: round robin, 3 retries, no
+     * active checks, passive ejection on ({@link PassiveEjection#defaults()}), queue timeout
+     * equal to the proxy's connect timeout, connections of a server marked down left to finish.
+     */
+    public static final class Builder {
+        private final String name;
+        private final List<ServerSpec> servers = new ArrayList<>();
+        private Balance balance = Balance.ROUND_ROBIN;
+        private Balancer balancer;
+        private int retries = DEFAULT_RETRIES;
+        private HealthCheck healthCheck;
+        private PassiveEjection ejection = PassiveEjection.defaults();
+        private Duration queueTimeout;
+        private boolean closeConnectionsOnDown;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+        }
+
+        /** Adds a primary server of weight 1. */
+        public Builder server(String serverName, InetSocketAddress address) {
+            return server(ServerSpec.of(serverName, address));
+        }
+
+        /** Adds a server. */
+        public Builder server(ServerSpec spec) {
+            servers.add(Objects.requireNonNull(spec, "spec"));
+            return this;
+        }
+
+        /** The balancing algorithm; default {@link Balance#ROUND_ROBIN}. */
+        public Builder balance(Balance algorithm) {
+            this.balance = Objects.requireNonNull(algorithm, "balance");
+            this.balancer = null;
+            return this;
+        }
+
+        /** A balancer of the user's own instead of a {@link Balance}; one instance per group. */
+        public Builder balancer(Balancer custom) {
+            this.balancer = Objects.requireNonNull(custom, "balancer");
+            return this;
+        }
+
+        /**
+         * How many times a failed connect is retried, each on another usable server when there is
+         * one; default {@value UpstreamGroup#DEFAULT_RETRIES}, 0 to 100.
+         */
+        public Builder retries(int count) {
+            this.retries = count;
+            return this;
+        }
+
+        /** Active checks of every server; default none (servers are taken as up until connects fail). */
+        public Builder healthCheck(HealthCheck check) {
+            this.healthCheck = Objects.requireNonNull(check, "healthCheck");
+            return this;
+        }
+
+        /** Passive ejection after failed connects; default {@link PassiveEjection#defaults()}. */
+        public Builder passiveEjection(PassiveEjection settings) {
+            this.ejection = Objects.requireNonNull(settings, "passiveEjection");
+            return this;
+        }
+
+        /**
+         * How long a connection may wait for a server with room when every usable server is at
+         * its connection limit; then it is refused. Default: the proxy's connect timeout
+         * (HAProxy's {@code timeout queue} defaults to its {@code timeout connect} too).
+         */
+        public Builder queueTimeout(Duration timeout) {
+            this.queueTimeout = Objects.requireNonNull(timeout, "queueTimeout");
+            return this;
+        }
+
+        /**
+         * Whether the open connections of a server marked down (by its checks) are cut (reset)
+         * then, as HAProxy's {@code on-marked-down shutdown-sessions}; default false: they finish
+         * on their own.
+         */
+        public Builder closeConnectionsOnDown(boolean close) {
+            this.closeConnectionsOnDown = close;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds the group.
+         *
+         * @throws InvalidSettingException naming the first bad setting
+         */
+        public UpstreamGroup build() {
+            if (name.isBlank()) {
+                throw new InvalidSettingException("group name", name, "a non-blank name");
+            }
+            if (servers.isEmpty()) {
+                throw new InvalidSettingException("servers", "none", "at least one server");
+            }
+            List<String> names = new ArrayList<>();
+            for (ServerSpec spec : servers) {
+                validate(spec);
+                if (names.contains(spec.name())) {
+                    throw new InvalidSettingException("server", spec.name(), "a name used once in group " + name);
+                }
+                names.add(spec.name());
+            }
+            if (retries < 0 || retries > 100) {
+                throw InvalidSettingException.outOfRange("retries", retries, 0, 100, "");
+            }
+            if (queueTimeout != null && (queueTimeout.isNegative() || queueTimeout.toMillis() < 1)) {
+                throw new InvalidSettingException("queueTimeout", queueTimeout, ">= 1 ms");
+            }
+            return new UpstreamGroup(this);
+        }
+    }
+}
