@@ -67,6 +67,25 @@ class BenchmarkSmokeTest {
         assertOneResultPerPath(results, 1);
     }
 
+    @Test
+    @Timeout(60)
+    void balancerPicksWithEveryBalance() throws RunnerException {
+        Collection<RunResult> results = run(BalancerBenchmark.class, new OptionsBuilder()
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(150))
+                .shouldFailOnError(true));
+
+        TreeSet<String> balances = new TreeSet<>();
+        for (RunResult result : results) {
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), result.getParams().getParam("balance") + ": " + score);
+            balances.add(result.getParams().getParam("balance"));
+        }
+        assertEquals(new TreeSet<>(List.of("leastconn", "random2", "roundrobin", "source")), balances);
+    }
+
     /** One measurement iteration of 150 ms, no warmup, in this JVM, every path. */
     private static ChainedOptionsBuilder options() {
         return new OptionsBuilder()
