@@ -47,6 +47,7 @@ public final class UpstreamGroup implements Upstream {
     private final String name;
     private final Balancer balancer;
     private final Balance balance;
+    private final boolean customBalancer;
     private final int retries;
     private final HealthCheck healthCheck;
     private final PassiveEjection ejection;
@@ -60,7 +61,8 @@ public final class UpstreamGroup implements Upstream {
     private UpstreamGroup(Builder b) {
         this.name = b.name;
         this.balance = b.balance;
-        this.balancer = b.balancer != null ? b.balancer : b.balance.newBalancer();
+        this.customBalancer = b.balancer != null;
+        this.balancer = customBalancer ? b.balancer : b.balance.newBalancer();
         this.retries = b.retries;
         this.healthCheck = b.healthCheck;
         this.ejection = b.ejection;
@@ -203,7 +205,7 @@ public final class UpstreamGroup implements Upstream {
     }
 
     void connectFailed(GroupServer server, Throwable cause) {
-        if (server.ejection.onConnectFailure(this::mayEject)) {
+        if (server.ejection.onConnectFailure(() -> mayEject(server))) {
             health.ejected(server, cause);
         }
         slotFreed(server);
@@ -213,16 +215,23 @@ public final class UpstreamGroup implements Upstream {
         queue.serve(this::lease);
     }
 
-    /** Passive ejection may take one more server out: below the share, and always at least one. */
-    private boolean mayEject() {
+    /**
+     * Passive ejection may take {@code candidate} out: within the group's share (at least one
+     * server may always be), and never the last server that takes connections, so that a blip
+     * on the network cannot empty the group (nginx never marks a group's only server down either).
+     */
+    private boolean mayEject(GroupServer candidate) {
         List<GroupServer> now = servers;
         int ejected = 0;
+        boolean anotherTakesConnections = false;
         for (GroupServer server : now) {
             if (server.ejection.isEjected()) {
                 ejected++;
+            } else if (server != candidate && server.state().takesConnections()) {
+                anotherTakesConnections = true;
             }
         }
-        return ejected == 0 || (ejected + 1) * 100 <= ejection.maxEjectionPercent() * now.size();
+        return anotherTakesConnections && ejection.allowsEjection(ejected, now.size());
     }
 
     // ---- lifecycle ----
@@ -373,8 +382,7 @@ public final class UpstreamGroup implements Upstream {
 
     @Override
     public String toString() {
-        return name + " " + (balancer.getClass() == balance.newBalancer().getClass() ? balance.keyword() : "custom")
-                + " " + servers;
+        return name + " " + (customBalancer ? "custom balancer" : balance.keyword()) + " " + servers;
     }
 
     /**
