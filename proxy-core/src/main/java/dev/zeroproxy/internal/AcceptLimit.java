@@ -3,6 +3,7 @@ package dev.zeroproxy.internal;
 import io.netty.channel.Channel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,17 +44,31 @@ final class AcceptLimit {
         }
     }
 
+    /**
+     * Sets the listener's auto-read on its own loop, in the order the pauses and resumes were
+     * decided. From another thread, epoll's {@code setAutoRead(false)} leaves the read interest
+     * on while a read it requested is pending, which for a listener that has not accepted yet is
+     * always: it would go on accepting (Netty's {@code AbstractEpollChannel.clearEpollIn}).
+     */
+    private static void onItsLoop(Channel listener, boolean autoRead) {
+        try {
+            listener.eventLoop().execute(() -> listener.config().setAutoRead(autoRead));
+        } catch (RejectedExecutionException closing) {
+            // The proxy is closing: its listeners are closed too.
+        }
+    }
+
     private synchronized void pauseIfFull() {
         if (!paused && open.get() >= max) {
             paused = true;
-            listeners.forEach(listener -> listener.config().setAutoRead(false));
+            listeners.forEach(listener -> onItsLoop(listener, false));
         }
     }
 
     private synchronized void resumeIfRoom() {
         if (paused && open.get() < max) {
             paused = false;
-            listeners.forEach(listener -> listener.config().setAutoRead(true));
+            listeners.forEach(listener -> onItsLoop(listener, true));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.zeroproxy.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,8 +11,10 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One server of an upstream group under test, on 127.0.0.1: it writes its one-byte tag as soon
@@ -22,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Plain blocking {@code java.net}, one thread per connection, as {@link LoopbackServer}.
  */
 public final class TaggedServer implements AutoCloseable {
+    private static final long REBIND_PATIENCE_MILLIS = 5_000;
+
     private final byte tag;
     private final int port;
     private volatile ServerSocket listener;
@@ -73,12 +78,28 @@ public final class TaggedServer implements AutoCloseable {
         listener.close();
     }
 
-    /** Listens again on the same port. */
+    /**
+     * Listens again on the same port. The port came from the ephemeral range, so while it was
+     * free the kernel may have given it to an outgoing connection as its source port (the
+     * proxy's, a client's), which keeps the port taken until that connection ends: the bind is
+     * tried again for up to {@link #REBIND_PATIENCE_MILLIS}.
+     */
     public synchronized void startListening() throws IOException {
         if (!listener.isClosed()) {
             return;
         }
-        listener = bind(port);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REBIND_PATIENCE_MILLIS);
+        while (true) {
+            try {
+                listener = bind(port);
+                break;
+            } catch (BindException taken) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw taken;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
         startAccepting(listener);
     }
 
