@@ -110,16 +110,17 @@ public final class ProxyServer implements Proxy {
     /** Binds and starts accepting; on failure nothing is left running. */
     public static Proxy start(ProxyConfig config) {
         ProxyServer server = new ProxyServer(config);
+        // The upstream starts first (a group's checks), so that it is ready for the first connection.
         try {
-            server.bind();
+            config.upstream().start(server.upstreamRuntime());
         } catch (RuntimeException e) {
             server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }
         try {
-            config.upstream().start(server.upstreamRuntime());
+            server.bind();
         } catch (RuntimeException e) {
-            server.serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+            config.upstream().stop();
             server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }

@@ -14,6 +14,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -110,7 +111,12 @@ final class UpstreamConnector implements UpstreamAttempt {
     @Override
     public void connect(UpstreamLease chosen) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> connect(chosen));
+            try {
+                loop.execute(() -> connect(chosen));
+            } catch (RejectedExecutionException stopped) {
+                // The proxy's loops have stopped: the connection is gone, the slot goes back.
+                chosen.released();
+            }
             return;
         }
         if (abandoned) {
@@ -147,7 +153,11 @@ final class UpstreamConnector implements UpstreamAttempt {
     @Override
     public void refuse(Throwable cause) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> refuse(cause));
+            try {
+                loop.execute(() -> refuse(cause));
+            } catch (RejectedExecutionException stopped) {
+                // The proxy's loops have stopped: the connection is gone already.
+            }
             return;
         }
         if (abandoned) {

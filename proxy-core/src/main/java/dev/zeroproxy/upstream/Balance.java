@@ -1,5 +1,6 @@
 package dev.zeroproxy.upstream;
 
+import dev.zeroproxy.InvalidSettingException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -102,7 +103,7 @@ public enum Balance {
                 return balance;
             }
         }
-        throw new IllegalArgumentException("balance: '" + keyword + "' (expected: one of "
-                + Arrays.stream(values()).map(Balance::keyword).collect(Collectors.joining(", ")) + ")");
+        throw new InvalidSettingException("balance", "'" + keyword + "'", "one of "
+                + Arrays.stream(values()).map(Balance::keyword).collect(Collectors.joining(", ")));
     }
 }

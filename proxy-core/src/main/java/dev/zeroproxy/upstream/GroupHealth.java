@@ -60,7 +60,7 @@ final class GroupHealth {
     /** Starts checking {@code server}, if the group checks and runs. */
     synchronized void added(GroupServer server) {
         UpstreamRuntime now = runtime;
-        HealthCheck check = group.healthCheck();
+        HealthCheck check = group.healthCheck().orElse(null);
         if (now == null || check == null || server.checker != null) {
             return;
         }

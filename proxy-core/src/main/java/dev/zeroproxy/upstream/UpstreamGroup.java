@@ -247,8 +247,24 @@ public final class UpstreamGroup implements Upstream {
         queue.refuseAll();
     }
 
-    HealthCheck healthCheck() {
-        return healthCheck;
+    /** The active checks' settings, if the group checks its servers. */
+    public Optional<HealthCheck> healthCheck() {
+        return Optional.ofNullable(healthCheck);
+    }
+
+    /** The balancing algorithm (see {@link #hasCustomBalancer()}). */
+    public Balance balance() {
+        return balance;
+    }
+
+    /** Whether a balancer of the user's own replaces {@link #balance()}. */
+    public boolean hasCustomBalancer() {
+        return customBalancer;
+    }
+
+    /** The passive ejection settings. */
+    public PassiveEjection passiveEjection() {
+        return ejection;
     }
 
     boolean closesConnectionsOnDown() {

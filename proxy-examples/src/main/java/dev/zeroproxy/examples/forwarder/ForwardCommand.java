@@ -221,16 +221,14 @@ public final class ForwardCommand implements Callable<Integer> {
         try {
             algorithm = Balance.ofKeyword(balance);
         } catch (IllegalArgumentException e) {
-            throw usage("--balance: " + e.getMessage());
+            throw usage(SettingMessages.inOptionTerms(e));
         }
         UpstreamGroup.Builder group = UpstreamGroup.builder("upstream").balance(algorithm).retries(retries);
         upstreams.forEach(group::server);
         try {
             if (checkInterval != null) {
-                group.healthCheck(HealthCheck.builder().interval(checkInterval)
-                        .timeout(checkInterval.compareTo(HealthCheck.DEFAULT_TIMEOUT) < 0 ? checkInterval
-                                : HealthCheck.DEFAULT_TIMEOUT)
-                        .build());
+                // The check's timeout stays the default, 1 s, capped at the interval.
+                group.healthCheck(HealthCheck.builder().interval(checkInterval).build());
             }
             return group.build();
         } catch (IllegalArgumentException e) {

@@ -18,6 +18,7 @@ final class SettingMessages {
             Map.entry("upstream", "--upstream"),
             Map.entry("server", "--upstream"),
             Map.entry("retries", "--retries"),
+            Map.entry("balance", "--balance"),
             Map.entry("maxConnections", "--max-connections"),
             Map.entry("healthCheck.interval", "--check"),
             Map.entry("healthCheck.timeout", "--check"),

@@ -34,7 +34,7 @@ public final class UpstreamOptionConverter implements ITypeConverter<ServerSpec>
         String[] parts = text.split(",", -1);
         InetSocketAddress address = HostPortConverter.parse(parts[0]);
         if (address.getPort() == 0) {
-            throw bad(text, "port 0 cannot be connected to");
+            throw new TypeConversionException("'" + text + "': port 0 cannot be connected to (expected: a port 1..65535)");
         }
         ServerSpec spec = ServerSpec.of(parts[0], address);
         boolean weight = false;

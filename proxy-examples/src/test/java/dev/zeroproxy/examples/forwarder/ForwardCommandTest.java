@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
+import dev.zeroproxy.upstream.Balance;
+import dev.zeroproxy.upstream.ServerSnapshot;
+import dev.zeroproxy.upstream.UpstreamGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,6 +18,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -122,10 +127,86 @@ class ForwardCommandTest {
         assertOneLineUsageError(run, "--direct-memory-budget: 1k (expected: 64k..");
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--upstream        | 127.0.0.1:9,weight=0       | --upstream' | weight 0 is out of range 1..256",
+        "--upstream        | 127.0.0.1:9,weight=x       | --upstream' | weight 'x' is not a whole number",
+        "--upstream        | 127.0.0.1:9,color=red      | --upstream' | unknown option 'color=red'",
+        "--upstream        | 127.0.0.1:9,backup,backup  | --upstream' | backup given twice",
+        "--upstream        | 127.0.0.1:9,max-conn=-1    | --upstream' | max-conn -1 is out of range",
+        "--balance         | fastest                    | --balance:  | 'fastest' (expected: one of roundrobin, leastconn, random2, source)",
+        "--retries         | 101                        | --retries:  | 101 (expected: 0..100)",
+        "--max-connections | -5                         | --max-connections: | -5 (expected: 0..",
+        "--check=5ms       |                            | --check:    | 5ms (expected: ",
+    })
+    void badGroupSettingsAreUsageErrorsNamingTheFlagAndTheValue(String option, String value, String flag,
+            String problem) {
+        List<String> args = new ArrayList<>(List.of("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9"));
+        if (option.equals("--upstream")) {
+            args.set(4, value);
+        } else {
+            args.add(option);
+            if (value != null) {
+                args.add(value);
+            }
+        }
+        Run run = runExpectingRefusal(args.toArray(String[]::new));
+        assertOneLineUsageError(run, flag, problem);
+    }
+
+    @Test
+    void theSameUpstreamTwiceIsRefused() {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
+                "--upstream", "127.0.0.1:9");
+        assertOneLineUsageError(run, "--upstream: 127.0.0.1:9 (expected: a name used once in group upstream)");
+    }
+
+    @Test
+    void repeatedUpstreamsMakeAGroupWithTheBalancingChecksRetriesAndLimitsAskedFor() {
+        AtomicReference<Proxy> started = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            started.set(proxy);
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--upstream",
+                "127.0.0.1:10,weight=2,max-conn=5", "--upstream", "127.0.0.1:11,backup", "--balance", "leastconn",
+                "--check=500ms", "--retries", "2", "--max-connections", "100", "--transport", "nio");
+        assertEquals(0, run.exitCode(), run.err());
+        Proxy proxy = started.get();
+        UpstreamGroup group = (UpstreamGroup) proxy.config().upstream();
+        assertEquals(Balance.LEAST_CONNECTIONS, group.balance());
+        assertEquals(2, group.retries());
+        assertEquals(100, proxy.config().maxConnections());
+        assertEquals(Duration.ofMillis(500), group.healthCheck().orElseThrow().interval());
+        List<ServerSnapshot> servers = group.servers();
+        assertEquals(List.of("127.0.0.1:9", "127.0.0.1:10", "127.0.0.1:11"),
+                servers.stream().map(ServerSnapshot::name).toList());
+        assertEquals(List.of(1, 2, 1), servers.stream().map(ServerSnapshot::weight).toList());
+        assertEquals(List.of(0, 5, 0), servers.stream().map(ServerSnapshot::maxConnections).toList());
+        assertEquals(List.of(false, false, true), servers.stream().map(ServerSnapshot::backup).toList());
+    }
+
+    @Test
+    void oneUpstreamIsAGroupOfOneWithTheDefaults() {
+        AtomicReference<Proxy> started = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            started.set(proxy);
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--transport", "nio");
+        assertEquals(0, run.exitCode(), run.err());
+        UpstreamGroup group = (UpstreamGroup) started.get().config().upstream();
+        assertEquals(Balance.ROUND_ROBIN, group.balance());
+        assertEquals(UpstreamGroup.DEFAULT_RETRIES, group.retries());
+        assertTrue(group.healthCheck().isEmpty(), "no checks without --check");
+        assertEquals(0, started.get().config().maxConnections());
+    }
+
     @Test
     void upstreamPortZeroIsRefused() {
         Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:0");
-        assertOneLineUsageError(run, "--upstream: '127.0.0.1:0'", "expected: a port 1..65535");
+        assertOneLineUsageError(run, "'--upstream'", "'127.0.0.1:0': port 0 cannot be connected to",
+                "expected: a port 1..65535");
     }
 
     @Test
