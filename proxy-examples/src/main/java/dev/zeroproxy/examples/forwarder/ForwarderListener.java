@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *       close (INFO) and drain cut (WARN), each kind at most once a second with a count of the
  *       lines left out, and never a stack trace.
  *   <li>At DEBUG ({@code --log-level debug}), one line per connection as it closes, with its
- *       bytes each way and how it ended.
+ *       bytes each way and how it ended, and one per connect attempt that failed and was retried.
  * </ul>
  *
  * <p>Called on the proxy's event loops, so it only logs and counts. Thread-safe.
@@ -29,12 +29,19 @@ final class ForwarderListener implements ProxyListener {
     private final LongAdder closed = new LongAdder();
     private final LongAdder served = new LongAdder();
     private final LongAdder connectFailed = new LongAdder();
+    private final LongAdder retried = new LongAdder();
     private final LongAdder idleClosed = new LongAdder();
     private final LongAdder cutByDrainTimeout = new LongAdder();
     private final LongAdder cutByForcedStop = new LongAdder();
     private final RateLimitedLog connectFailures = new RateLimitedLog();
     private final RateLimitedLog idleCloses = new RateLimitedLog();
     private final RateLimitedLog drainCuts = new RateLimitedLog();
+
+    @Override
+    public void upstreamAttemptFailed(ConnectionInfo connection, Throwable cause) {
+        retried.increment();
+        LOGGER.debug("{}: connect attempt failed, trying again: {}", connection, describe(cause));
+    }
 
     @Override
     public void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) {
@@ -96,7 +103,7 @@ final class ForwarderListener implements ProxyListener {
         return closed.sum() + " connection(s): " + served.sum() + " served, " + connectFailed.sum()
                 + " failed to reach the upstream, " + Math.max(0, closed.sum() - ended) + " ended by an error, "
                 + cut + " cut (" + idleClosed.sum() + " idle, " + cutByDrainTimeout.sum() + " by the drain timeout, "
-                + cutByForcedStop.sum() + " by the forced stop)";
+                + cutByForcedStop.sum() + " by the forced stop); " + retried.sum() + " connect attempt(s) retried";
     }
 
     /** Connections closed because they were still open when draining ran out of time. */
