@@ -24,8 +24,11 @@ public final class ProxyClosedConnectionException extends IOException {
         DRAIN_TIMEOUT,
         /** Still open when the thread draining in {@link Proxy#close()} was interrupted, ending the drain early. */
         DRAIN_INTERRUPTED,
-        /** Its upstream server was marked down, and its group closes the connections of a server marked down. */
-        SERVER_DOWN
+        /**
+         * Its upstream group took its server out of service and cut the server's connections:
+         * the server was marked down (with {@code closeConnectionsOnDown}), or its drain deadline passed.
+         */
+        SERVER_OUT_OF_SERVICE
     }
 
     private final Reason reason;
@@ -41,7 +44,7 @@ public final class ProxyClosedConnectionException extends IOException {
             case IDLE_TIMEOUT -> "idle for " + limit + " (idleTimeout)";
             case DRAIN_TIMEOUT -> "still open after " + limit + " of draining (drainTimeout)";
             case DRAIN_INTERRUPTED -> "still open when the drain was ended early, after " + limit;
-            case SERVER_DOWN -> "its upstream server was marked down";
+            case SERVER_OUT_OF_SERVICE -> "its upstream server was taken out of service";
         };
     }
 

@@ -59,10 +59,17 @@ final class AcceptLimit {
     }
 
     private synchronized void pauseIfFull() {
-        if (!paused && open.get() >= max) {
-            paused = true;
-            listeners.forEach(listener -> onItsLoop(listener, false));
+        if (paused) {
+            return;
         }
+        // Paused first, then the count read again: a close that decremented before this write
+        // is seen here (and the pause undone); one after it sees the pause and resumes.
+        paused = true;
+        if (open.get() < max) {
+            paused = false;
+            return;
+        }
+        listeners.forEach(listener -> onItsLoop(listener, false));
     }
 
     private synchronized void resumeIfRoom() {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -144,8 +145,7 @@ final class Relay implements PumpOwner {
         upstream = channel;
         lease = connected;
         try {
-            connected.connected(() -> eventLoop().execute(() -> cut(new ProxyClosedConnectionException(
-                    ProxyClosedConnectionException.Reason.SERVER_DOWN, null))));
+            connected.connected(this::cutByUpstream);
         } catch (RuntimeException e) {
             LOGGER.warn("{}: UpstreamLease.connected threw; ignored", info, e);
         }
@@ -168,6 +168,15 @@ final class Relay implements PumpOwner {
         notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
         fromClient.start(client, channel);
         fromUpstream.start(channel, client);
+    }
+
+    /** The set-up phase ended without an upstream because the pair is closing (cut by the proxy). */
+    void setupCancelled() {
+        connector = null;
+        if (heldForReset != null) {
+            heldForReset.release();
+            heldForReset = null;
+        }
     }
 
     /**
@@ -332,10 +341,13 @@ final class Relay implements PumpOwner {
         if (idleWheel != null) {
             idleWheel.remove(this);
         }
-        if (upstream == null) {
+        // The channel as it is now: a connect in flight may fail and be dropped (upstream = null)
+        // before the client's close completes, which io_uring defers while a read is pending.
+        Channel upstreamNow = upstream;
+        if (upstreamNow == null) {
             client.closeFuture().addListener(f -> closed());
         } else {
-            client.closeFuture().addListener(f -> upstream.closeFuture().addListener(g -> closed()));
+            client.closeFuture().addListener(f -> upstreamNow.closeFuture().addListener(g -> closed()));
         }
     }
 
@@ -380,6 +392,19 @@ final class Relay implements PumpOwner {
                     config().idleTimeout()));
         } else {
             idleWheel.add(this, lastActivity + timeoutNanos);
+        }
+    }
+
+    /**
+     * The upstream's own cut (its group took the server out of service: marked down, or a drain
+     * deadline passed), from any thread.
+     */
+    private void cutByUpstream() {
+        try {
+            eventLoop().execute(() -> cut(new ProxyClosedConnectionException(
+                    ProxyClosedConnectionException.Reason.SERVER_OUT_OF_SERVICE, null)));
+        } catch (RejectedExecutionException stopping) {
+            // The proxy is stopping: its own drain cuts the pair.
         }
     }
 

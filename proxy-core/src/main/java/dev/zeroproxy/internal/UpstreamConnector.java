@@ -12,6 +12,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -202,6 +203,16 @@ final class UpstreamConnector implements UpstreamAttempt {
             return;
         }
         done.channel().close();
+        if (abandoned && done.cause() instanceof ClosedChannelException) {
+            // The proxy closed the channel itself (a cut, the drain): the server did not fail,
+            // and nobody is told it did.
+            UpstreamLease cancelled = lease;
+            lease = null;
+            relay.attemptEnded();
+            notifyLease(cancelled, UpstreamLease::released);
+            relay.setupCancelled();
+            return;
+        }
         attemptFailed(info, done.cause(), true);
     }
 

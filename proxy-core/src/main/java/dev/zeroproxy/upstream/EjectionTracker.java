@@ -25,8 +25,8 @@ import java.util.function.LongSupplier;
  * extend it nor end it; a success still resets the count of failures.
  *
  * <p>Thread-safe: connect outcomes come from every event loop. Each method is short and takes
- * this object's lock; {@code mayEject} is called under it, so it must not call back into this
- * tracker from another thread.
+ * this object's lock; {@code mayEject} is called outside it, since it reads other servers'
+ * trackers.
  */
 final class EjectionTracker {
     private final PassiveEjection settings;
@@ -61,17 +61,30 @@ final class EjectionTracker {
      *     one more ejection now
      * @return true when this failure ejected the server
      */
-    synchronized boolean onConnectFailure(BooleanSupplier mayEject) {
-        if (!settings.isEnabled()) {
+    boolean onConnectFailure(BooleanSupplier mayEject) {
+        if (!settings.isEnabled() || !countFailure()) {
             return false;
         }
-        long now = nanoClock.getAsLong();
-        settle(now);
+        // Asked outside this tracker's lock: the group's answer reads the other servers'
+        // trackers, and two loops asking for two servers at once must not hold each other's.
+        return mayEject.getAsBoolean() && ejectIfStillDue();
+    }
+
+    /** Counts one failure; true when the count reached the threshold (and the server is not ejected). */
+    private synchronized boolean countFailure() {
+        settle(nanoClock.getAsLong());
         if (ejected) {
             return false;
         }
         failuresInARow = Math.min(failuresInARow + 1, settings.consecutiveFailures());
-        if (failuresInARow < settings.consecutiveFailures() || !mayEject.getAsBoolean()) {
+        return failuresInARow >= settings.consecutiveFailures();
+    }
+
+    /** Ejects the server, unless a success reset the count (or another failure ejected it) meanwhile. */
+    private synchronized boolean ejectIfStillDue() {
+        long now = nanoClock.getAsLong();
+        settle(now);
+        if (ejected || failuresInARow < settings.consecutiveFailures()) {
             return false;
         }
         failuresInARow = 0;

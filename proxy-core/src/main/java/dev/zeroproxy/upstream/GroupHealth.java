@@ -32,7 +32,12 @@ final class GroupHealth {
                     + " (expected: one proxy at a time; close the other first)");
         }
         runtime = proxyRuntime;
-        servers.forEach(this::added);
+        for (GroupServer server : servers) {
+            added(server);
+            // A group that served an earlier proxy may have missed a change while no proxy ran
+            // (an ejection that ended): its listener now hears the state as it is.
+            report(server, "the proxy started");
+        }
     }
 
     synchronized void stop() {
@@ -77,7 +82,9 @@ final class GroupHealth {
                         report(server, reason);
                     }
                 });
-        server.checker.start(true);
+        // As the checks last found it: a server down when the previous proxy closed stays down
+        // until it passes `rise` checks.
+        server.checker.start(server.checksUp());
     }
 
     /** Stops checking {@code server}. */
@@ -98,10 +105,12 @@ final class GroupHealth {
         }, Math.max(waitNanos, 0));
     }
 
-    /** After {@code deadline}, cuts what is still open on {@code server} if it is still draining. */
+    /** After {@code deadline}, cuts what is still open on {@code server} if this drain is still on. */
     void cutAfter(GroupServer server, Duration deadline) {
+        int drain = server.drains();
         schedule(() -> {
-            if (server.state() == ServerState.DRAINING) {
+            // Not an earlier drain's timer: the server was enabled and drained again since.
+            if (server.state() == ServerState.DRAINING && server.drains() == drain) {
                 int cut = server.cutConnections();
                 LOGGER.info("Upstream group {}: server {} drain deadline {} passed, cut {} connection(s)",
                         group.name(), server, deadline, cut);
@@ -135,14 +144,15 @@ final class GroupHealth {
             change = new ServerStateChange(group.name(), server.name(), server.address(), server.reported, state,
                     reason);
             server.reported = state;
-        }
-        LOGGER.info("Upstream group {}", change);
-        UpstreamRuntime now = runtime;
-        ProxyListener listener = now == null ? ProxyListener.NOOP : now.listener();
-        try {
-            listener.serverStateChanged(change);
-        } catch (RuntimeException e) {
-            LOGGER.warn("ProxyListener.serverStateChanged threw; ignored", e);
+            LOGGER.info("Upstream group {}", change);
+            UpstreamRuntime now = runtime;
+            ProxyListener listener = now == null ? ProxyListener.NOOP : now.listener();
+            try {
+                // Under the lock, so that the listener hears the changes in the order they were made.
+                listener.serverStateChanged(change);
+            } catch (RuntimeException e) {
+                LOGGER.warn("ProxyListener.serverStateChanged threw; ignored", e);
+            }
         }
         if (change.to() == ServerState.DOWN && group.closesConnectionsOnDown()) {
             int cut = server.cutConnections();

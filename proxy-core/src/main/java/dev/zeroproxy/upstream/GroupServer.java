@@ -24,6 +24,7 @@ final class GroupServer implements UpstreamServer {
     private final LongAdder total = new LongAdder();
     private final LongAdder failedConnects = new LongAdder();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final AtomicInteger drains = new AtomicInteger();
     /** The cuts of this server's open connections, for a drain deadline or a close on down. */
     private final Set<Runnable> connections = ConcurrentHashMap.newKeySet();
     final EjectionTracker ejection;
@@ -91,6 +92,9 @@ final class GroupServer implements UpstreamServer {
     }
 
     void adminState(ServerState state) {
+        if (state == ServerState.DRAINING) {
+            drains.incrementAndGet();
+        }
         adminState = state;
     }
 
@@ -100,6 +104,15 @@ final class GroupServer implements UpstreamServer {
 
     void checksUp(boolean up) {
         checksUp = up;
+    }
+
+    boolean checksUp() {
+        return checksUp;
+    }
+
+    /** How many times the operator drained it: a drain's deadline timer cuts only for its own drain. */
+    int drains() {
+        return drains.get();
     }
 
     void lastCheck(CheckResult result) {

@@ -54,6 +54,7 @@ public final class UpstreamGroup implements Upstream {
     private final Duration queueTimeout;
     private final boolean closeConnectionsOnDown;
     private final WaitQueue queue;
+    private final Object ejectionDecisions = new Object();
     private final GroupHealth health;
     /** The servers now, in order; replaced as a whole under the lock on every change. */
     private volatile List<GroupServer> servers;
@@ -137,8 +138,9 @@ public final class UpstreamGroup implements Upstream {
     private GroupLease lease(UpstreamAttempt attempt) {
         List<UpstreamLease> failed = attempt.failedBefore();
         InetSocketAddress client = attempt.connection().client();
-        boolean primaryUsable = anyUsable(false);
-        boolean backups = !primaryUsable;
+        // Backups only while no primary is up: primaries that are up but full make the
+        // connection wait for one of them, as in HAProxy.
+        boolean backups = !anyUp(false);
         GroupLease lease = leaseWhere(client, s -> s.backup() == backups && !triedBefore(s, failed));
         if (lease == null && !failed.isEmpty()) {
             // Every other usable server was tried: the same one again rather than none.
@@ -172,9 +174,9 @@ public final class UpstreamGroup implements Upstream {
         return false;
     }
 
-    private boolean anyUsable(boolean backup) {
+    private boolean anyUp(boolean backup) {
         for (GroupServer server : servers) {
-            if (server.backup() == backup && server.takesConnection()) {
+            if (server.backup() == backup && server.state().takesConnections()) {
                 return true;
             }
         }
@@ -205,7 +207,13 @@ public final class UpstreamGroup implements Upstream {
     }
 
     void connectFailed(GroupServer server, Throwable cause) {
-        if (server.ejection.onConnectFailure(() -> mayEject(server))) {
+        boolean ejected;
+        // One ejection decision at a time: two servers failing on two loops must not both see
+        // room for one more ejection and both take it.
+        synchronized (ejectionDecisions) {
+            ejected = server.ejection.onConnectFailure(() -> mayEject(server));
+        }
+        if (ejected) {
             health.ejected(server, cause);
         }
         slotFreed(server);
@@ -237,7 +245,7 @@ public final class UpstreamGroup implements Upstream {
     // ---- lifecycle ----
 
     @Override
-    public void start(UpstreamRuntime runtime) {
+    public synchronized void start(UpstreamRuntime runtime) {
         health.start(runtime, servers);
     }
 

@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -37,17 +38,27 @@ final class WaitQueue {
     /** Queues {@code attempt} for up to {@code timeout}, timed on {@code timers}; refuses it if the queue is full. */
     void add(UpstreamAttempt attempt, Duration timeout, EventExecutorGroup timers) {
         Waiter waiter = new Waiter(attempt);
+        UpstreamUnavailableException refusal;
         synchronized (this) {
-            if (waiting.size() < MAX_WAITING) {
-                waiting.add(waiter);
-                waiter.timeout = timers.next().schedule(() -> timedOut(waiter, timeout), timeout.toNanos(),
-                        TimeUnit.NANOSECONDS);
-                return;
+            if (waiting.size() >= MAX_WAITING) {
+                refusal = new UpstreamUnavailableException(UpstreamUnavailableException.Reason.QUEUE_FULL,
+                        group + ": every usable server is at its connection limit and " + MAX_WAITING
+                                + " connections already wait");
+            } else {
+                try {
+                    // The timer first: a waiter without one could wait for ever.
+                    waiter.timeout = timers.next().schedule(() -> timedOut(waiter, timeout), timeout.toNanos(),
+                            TimeUnit.NANOSECONDS);
+                    waiting.add(waiter);
+                    return;
+                } catch (RejectedExecutionException stopping) {
+                    refusal = new UpstreamUnavailableException(UpstreamUnavailableException.Reason.NO_SERVER,
+                            group + ": the proxy is stopping");
+                }
             }
         }
-        attempt.refuse(new UpstreamUnavailableException(UpstreamUnavailableException.Reason.QUEUE_FULL,
-                group + ": every usable server is at its connection limit and " + MAX_WAITING
-                        + " connections already wait"));
+        // Outside the lock: the attempt's answer runs the connection's code.
+        attempt.refuse(refusal);
     }
 
     /** Connections waiting now. */

@@ -175,6 +175,44 @@ class UpstreamGroupTest {
     }
 
     @Test
+    void serversFailingAtOnceOnTwoThreadsNeverDeadlockTheirEjection() throws Exception {
+        UpstreamGroup group = UpstreamGroup.builder("g").server("a", address(1)).server("b", address(2))
+                .server("c", address(3))
+                .passiveEjection(PassiveEjection.builder().consecutiveFailures(1).baseEjection(Duration.ofHours(1))
+                        .maxEjection(Duration.ofHours(1)).build())
+                .build();
+        List<GroupServer> servers = group.currentServers();
+        // c ejected takes the group's share, so a and b are refused and ask again at every failure,
+        // each reading the other's state: the pattern that once held two trackers' locks crosswise.
+        group.connectFailed(servers.get(2), new ConnectException("refused"));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (GroupServer server : servers.subList(0, 2)) {
+            Thread thread = new Thread(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 200_000; i++) {
+                    group.connectFailed(server, new ConnectException("refused"));
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(30_000);
+            assertTrue(!thread.isAlive(), "a failing thread is stuck: " + java.util.Arrays.toString(
+                    java.lang.management.ManagementFactory.getThreadMXBean().findDeadlockedThreads()));
+        }
+        assertEquals(1, group.servers().stream().filter(s -> s.state() == ServerState.EJECTED).count(),
+                "the share allows one ejection of three servers: " + group.servers());
+    }
+
+    @Test
     void aGroupWithNoServerUpRefusesNamingTheStates() {
         UpstreamGroup group = UpstreamGroup.builder("g").server("a", address(1)).server("b", address(2)).build();
         group.drain("a", Duration.ZERO);
