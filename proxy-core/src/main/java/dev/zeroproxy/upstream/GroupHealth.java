@@ -97,7 +97,8 @@ final class GroupHealth {
 
     /** Passive ejection took {@code server} out: reported now, and again when the ejection ends. */
     void ejected(GroupServer server, Throwable cause) {
-        report(server, "ejected after failed connects: " + cause);
+        report(server, "ejected after " + group.passiveEjection().consecutiveFailures()
+                + " failed connects in a row: " + Failures.describe(cause));
         long waitNanos = server.ejection.ejectedUntilNanos() - System.nanoTime();
         schedule(() -> {
             report(server, "ejection ended");

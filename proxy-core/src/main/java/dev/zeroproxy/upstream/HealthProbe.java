@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -142,19 +141,12 @@ final class HealthProbe {
     /**
      * A failure in a few lower-case words: {@code "connection refused"}, without the address
      * Netty appends to connect errors (the checker's owner knows which server it checks).
+     * A name the check would have to resolve is refused: the lookup would block the loop.
      */
     String describe(Throwable cause) {
         if (cause instanceof UnresolvedAddressException) {
             return "unresolved address (health checks never resolve names: the lookup would block the event loop)";
         }
-        String message = cause.getMessage();
-        if (message == null || message.isBlank()) {
-            return cause.getClass().getSimpleName();
-        }
-        String suffix = ": " + target;
-        if (message.endsWith(suffix)) {
-            message = message.substring(0, message.length() - suffix.length());
-        }
-        return message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
+        return Failures.describe(cause);
     }
 }
