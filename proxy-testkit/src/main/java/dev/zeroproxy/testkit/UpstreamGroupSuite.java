@@ -440,6 +440,51 @@ public abstract class UpstreamGroupSuite {
     }
 
     @Test
+    void aDrainDeadlineAndAServerMarkedDownCutTheirConnectionsWithAReset() throws Exception {
+        List<TaggedServer> s = servers(2);
+        UpstreamGroup group = groupOf(s)
+                .healthCheck(HealthCheck.builder().interval(Duration.ofMillis(100)).timeout(Duration.ofMillis(80))
+                        .fall(2).build())
+                .closeConnectionsOnDown(true)
+                .build();
+        startProxy(group, b -> { });
+        Held first = connect();
+        Held second = connect();
+        Held onA = first.tag() == 'a' ? first : second;
+        Held onB = first.tag() == 'a' ? second : first;
+        assertEquals('b', onB.tag());
+
+        long drained = System.nanoTime();
+        group.drain("a", Duration.ofMillis(300));
+        assertEquals(-1, readUntilCut(onA), "a's connection is cut at the drain deadline");
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drained) >= 250, "not before the deadline");
+
+        s.get(1).stopListening();
+        assertEquals(-1, readUntilCut(onB), "b's connection is cut once b is marked down");
+        assertEquals(ServerState.DOWN, state(group, "b"));
+        Await.until(() -> events.of("closed").size() == 2, PATIENCE, () -> "both cuts heard");
+        for (RecordingListener.Event closed : events.of("closed")) {
+            assertTrue(closed.cause() instanceof dev.zeroproxy.ProxyClosedConnectionException cut
+                    && cut.reason() == dev.zeroproxy.ProxyClosedConnectionException.Reason.SERVER_OUT_OF_SERVICE,
+                    "cut by the group: " + closed.cause());
+        }
+        s.get(1).startListening();
+    }
+
+    /** Reads until the connection ends: -1 for a reset, else the count of bytes before a clean EOF. */
+    private static int readUntilCut(Held held) throws IOException {
+        int bytes = 0;
+        try {
+            while (held.socket().getInputStream().read() >= 0) {
+                bytes++;
+            }
+            return bytes;
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
+    @Test
     void aServerAtItsLimitQueuesTheNextClientUntilASlotFreesOrTheQueueTimesOut() throws Exception {
         List<TaggedServer> s = servers(1);
         UpstreamGroup group = UpstreamGroup.builder("limited")
