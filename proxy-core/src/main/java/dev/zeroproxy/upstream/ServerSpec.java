@@ -1,5 +1,6 @@
 package dev.zeroproxy.upstream;
 
+import dev.zeroproxy.InvalidSettingException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -81,6 +82,25 @@ public final class ServerSpec {
     /** Whether this is a backup server. */
     public boolean isBackup() {
         return backup;
+    }
+
+    /** Checks the values, naming this server in the error. */
+    void validate() {
+        if (name.isBlank()) {
+            throw new InvalidSettingException("server name", name, "a non-blank name");
+        }
+        checkWeight(name, weight);
+        if (maxConnections < 0) {
+            throw InvalidSettingException.outOfRange("server " + name + " maxConnections", maxConnections, 0,
+                    Integer.MAX_VALUE, "(0: no limit)");
+        }
+    }
+
+    static void checkWeight(String server, int weight) {
+        if (weight < 1 || weight > UpstreamGroup.MAX_WEIGHT) {
+            throw InvalidSettingException.outOfRange("server " + server + " weight", weight, 1, UpstreamGroup.MAX_WEIGHT,
+                    "");
+        }
     }
 
     @Override

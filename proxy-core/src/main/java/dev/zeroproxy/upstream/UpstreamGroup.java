@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * Several servers behind one {@link Upstream}: a {@link Balancer} picks one per connection among
@@ -54,6 +53,7 @@ public final class UpstreamGroup implements Upstream {
     private final Duration queueTimeout;
     private final boolean closeConnectionsOnDown;
     private final WaitQueue queue;
+    private final ServerChoice choice;
     private final Object ejectionDecisions = new Object();
     private final GroupHealth health;
     /** The servers now, in order; replaced as a whole under the lock on every change. */
@@ -70,6 +70,7 @@ public final class UpstreamGroup implements Upstream {
         this.queueTimeout = b.queueTimeout;
         this.closeConnectionsOnDown = b.closeConnectionsOnDown;
         this.queue = new WaitQueue(name);
+        this.choice = new ServerChoice(balancer);
         this.health = new GroupHealth(this);
         List<GroupServer> built = new ArrayList<>();
         for (ServerSpec spec : b.servers) {
@@ -121,83 +122,20 @@ public final class UpstreamGroup implements Upstream {
             attempt.connect(lease);
             return;
         }
-        if (anyFull() && health.isRunning()) {
+        List<GroupServer> now = servers;
+        if (ServerChoice.anyFull(now) && health.isRunning()) {
             queue.add(attempt, queueTimeout != null ? queueTimeout : health.connectTimeout(), health.timers());
             // A slot may have freed between the look above and the add: serve the queue once now.
             queue.serve(this::lease);
             return;
         }
         attempt.refuse(new UpstreamUnavailableException(UpstreamUnavailableException.Reason.NO_SERVER,
-                name + ": no server is up (" + describeStates() + ")"));
+                name + ": no server is up (" + ServerChoice.describeStates(now) + ")"));
     }
 
-    /**
-     * A slot on a usable server for {@code attempt}, or null. Servers the connection already
-     * failed on come last (redispatch); backups only when no primary is usable at all.
-     */
     private GroupLease lease(UpstreamAttempt attempt) {
-        List<UpstreamLease> failed = attempt.failedBefore();
-        InetSocketAddress client = attempt.connection().client();
-        // Backups only while no primary is up: primaries that are up but full make the
-        // connection wait for one of them, as in HAProxy.
-        boolean backups = !anyUp(false);
-        GroupLease lease = leaseWhere(client, s -> s.backup() == backups && !triedBefore(s, failed));
-        if (lease == null && !failed.isEmpty()) {
-            // Every other usable server was tried: the same one again rather than none.
-            lease = leaseWhere(client, s -> s.backup() == backups);
-        }
-        return lease;
-    }
-
-    private GroupLease leaseWhere(InetSocketAddress client, Predicate<GroupServer> eligible) {
-        // A pick can lose the last slot to another loop between the look and the take: pick again.
-        for (int tries = 0; tries < 3; tries++) {
-            UpstreamServer picked = balancer.pick(client, s -> s instanceof GroupServer g
-                    && g.takesConnection() && eligible.test(g));
-            if (picked == null) {
-                return null;
-            }
-            GroupServer server = (GroupServer) picked;
-            if (server.tryAcquire()) {
-                return new GroupLease(this, server);
-            }
-        }
-        return null;
-    }
-
-    private static boolean triedBefore(GroupServer server, List<UpstreamLease> failed) {
-        for (UpstreamLease lease : failed) {
-            if (lease instanceof GroupLease g && g.server() == server) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean anyUp(boolean backup) {
-        for (GroupServer server : servers) {
-            if (server.backup() == backup && server.state().takesConnections()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean anyFull() {
-        for (GroupServer server : servers) {
-            if (server.isFull()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String describeStates() {
-        StringBuilder states = new StringBuilder();
-        for (GroupServer server : servers) {
-            states.append(states.length() == 0 ? "" : ", ").append(server.name()).append(' ').append(server.state());
-        }
-        return states.toString();
+        GroupServer server = choice.pick(servers, attempt);
+        return server == null ? null : new GroupLease(this, server);
     }
 
     // ---- outcomes, from GroupLease ----
@@ -284,7 +222,7 @@ public final class UpstreamGroup implements Upstream {
     /** Adds a server; it takes connections at once (and is checked, if the group checks). */
     public synchronized void addServer(ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
-        validate(spec);
+        spec.validate();
         if (find(spec.name()).isPresent()) {
             throw new InvalidSettingException("server", spec.name(), "a name not yet in group " + name);
         }
@@ -319,7 +257,7 @@ public final class UpstreamGroup implements Upstream {
     /** Changes a server's weight, 1 to {@value #MAX_WEIGHT}; new connections follow it at once. */
     public synchronized void setWeight(String serverName, int weight) {
         GroupServer server = require(serverName);
-        checkWeight(serverName, weight);
+        ServerSpec.checkWeight(serverName, weight);
         server.weight(weight);
         publish(servers);
     }
@@ -385,23 +323,6 @@ public final class UpstreamGroup implements Upstream {
 
     List<GroupServer> currentServers() {
         return servers;
-    }
-
-    private static void validate(ServerSpec spec) {
-        if (spec.name().isBlank()) {
-            throw new InvalidSettingException("server name", spec.name(), "a non-blank name");
-        }
-        checkWeight(spec.name(), spec.weight());
-        if (spec.maxConnections() < 0) {
-            throw InvalidSettingException.outOfRange("server " + spec.name() + " maxConnections",
-                    spec.maxConnections(), 0, Integer.MAX_VALUE, "(0: no limit)");
-        }
-    }
-
-    private static void checkWeight(String server, int weight) {
-        if (weight < 1 || weight > MAX_WEIGHT) {
-            throw InvalidSettingException.outOfRange("server " + server + " weight", weight, 1, MAX_WEIGHT, "");
-        }
     }
 
     @Override
@@ -508,7 +429,7 @@ public final class UpstreamGroup implements Upstream {
             }
             List<String> names = new ArrayList<>();
             for (ServerSpec spec : servers) {
-                validate(spec);
+                spec.validate();
                 if (names.contains(spec.name())) {
                     throw new InvalidSettingException("server", spec.name(), "a name used once in group " + name);
                 }
