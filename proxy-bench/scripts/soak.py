@@ -281,9 +281,11 @@ def worker_main(index, port, deadline, ok, broken):
 
 # ------------------------------------------------------------------ the forwarder
 
-def start_forwarder(args, upstream_port, log_path):
+def start_forwarder(args, upstream_ports, log_path):
+    upstreams = [flag for port in upstream_ports for flag in ("--upstream", f"127.0.0.1:{port}")]
+    group = ["--balance", args.balance, "--check=1s"] if len(upstream_ports) > 1 else []
     cmd = [args.java, "-Dio.netty.leakDetection.level=paranoid", *args.java_opt, "-jar", args.jar, "forward",
-           "--listen", "127.0.0.1:0", "--upstream", f"127.0.0.1:{upstream_port}",
+           "--listen", "127.0.0.1:0", *upstreams, *group,
            "--transport", args.transport, "--mode", args.mode, "--drain-timeout", "5s"]
     log = open(log_path, "w")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
@@ -316,6 +318,9 @@ def main():
     p.add_argument("--transport", default="epoll")
     p.add_argument("--mode", default="auto")
     p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--servers", type=int, default=1,
+                   help="upstream servers; more than one makes a group (--balance, checks every 1s)")
+    p.add_argument("--balance", default="leastconn")
     p.add_argument("--interval", type=float, default=30)
     p.add_argument("--jar", default=os.path.join(ROOT, "proxy-examples", "target", "zeroproxy.jar"))
     p.add_argument("--java", default="java")
@@ -330,13 +335,18 @@ def main():
     log_path = os.path.join(args.out, "forwarder.log")
 
     stop = mp.Event()
-    up_port = mp.Value("i", 0)
+    # Every server counts into the same totals (mp.Array has its own lock).
     up_counts = mp.Array("q", 2)
-    upstream = mp.Process(target=upstream_main, args=(up_port, up_counts, stop), daemon=True)
-    upstream.start()
-    while up_port.value == 0:
-        time.sleep(0.05)
-    proc, port = start_forwarder(args, up_port.value, log_path)
+    up_ports, upstreams = [], []
+    for _ in range(args.servers):
+        up_port = mp.Value("i", 0)
+        upstream = mp.Process(target=upstream_main, args=(up_port, up_counts, stop), daemon=True)
+        upstream.start()
+        while up_port.value == 0:
+            time.sleep(0.05)
+        up_ports.append(up_port.value)
+        upstreams.append(upstream)
+    proc, port = start_forwarder(args, up_ports, log_path)
     print(f"soak: {args.transport}/{args.mode} for {args.minutes} min, forwarder pid {proc.pid} on port {port}, "
           f"log {log_path}", flush=True)
 
@@ -372,9 +382,10 @@ def main():
             proc.wait(30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        upstream.join(5)
-        if upstream.is_alive():
-            upstream.kill()
+        for upstream in upstreams:
+            upstream.join(5)
+            if upstream.is_alive():
+                upstream.kill()
     rss, fds, leaks = samples[-1][1], samples[-1][2], open(log_path, errors="replace").read().count("LEAK:")
     warm = next((s for s in samples if s[0] >= (deadline - started) * 0.25), samples[0])
     total_ok = sum(ok[:]) + up_counts[0]
