@@ -94,6 +94,20 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    @Timeout(60)
+    void upstreamSelectLeasesWithEveryUpstreamShape() throws RunnerException {
+        Collection<RunResult> results = run(UpstreamSelectBenchmark.class, briefly());
+
+        TreeSet<String> shapes = new TreeSet<>();
+        for (RunResult result : results) {
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), result.getParams().getParam("upstream") + ": " + score);
+            shapes.add(result.getParams().getParam("upstream"));
+        }
+        assertEquals(new TreeSet<>(List.of("group3", "group3-leastconn", "single")), shapes);
+    }
+
+    @Test
     void upstreamGroupsAreRefusedOnPathsWithoutThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProxyPath.NAIVE.start(UpstreamShape.GROUP3, List.of(
