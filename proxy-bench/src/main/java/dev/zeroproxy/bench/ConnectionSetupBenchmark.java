@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,6 +32,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * them, whatever {@code tcp_tw_reuse} says, and no connection ends in a reset
  * ({@code SO_LINGER 0} would have avoided TIME_WAIT too, but would measure the proxy's error
  * path rather than a normal close).
+ *
+ * <p>Besides the rate, the secondary results {@code proxyCpuUsPerConn} (and its user/system
+ * split) give the CPU the proxy's own threads spent per connection ({@link ConnectionCpuCounters}).
+ *
+ * <p>The {@code upstream} parameter ({@link UpstreamShape}) says what a ZeroProxy path relays
+ * to: {@code single} (the default, one echo server, {@code Upstream.of}), {@code group3} (an
+ * upstream group of three echo servers, round robin) or {@code group3-leastconn} (the same,
+ * least connections). Groups exist only on the ZeroProxy paths, so ask for them with those:
+ * {@code -p path=epoll-auto -p upstream=single,group3}; {@code direct} and {@code naive} refuse
+ * them in the trial setup.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,13 +53,21 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConnectionSetupBenchmark extends PathState {
     private static final int PAYLOAD = 0x5a;
 
-    /** Starts an echo server that closes after one byte, and the path in front of it. */
+    /**
+     * What the path relays to: one of the values of {@link UpstreamShape}. Only {@code single}
+     * by default, the one every path has; {@code group3} and {@code group3-leastconn} are for
+     * the ZeroProxy paths (see the class comment).
+     */
+    @Param({"single"})
+    public String upstream;
+
+    /** Starts the echo servers, each closing after one byte, and the path in front of them. */
     @Setup(Level.Trial)
     public void startPath() throws IOException {
-        startPathTo(EchoServer.start(1));
+        startPathTo(UpstreamShape.named(upstream), () -> EchoServer.start(1));
     }
 
-    /** Closes the path, then the echo server. */
+    /** Closes the path, then the echo servers. */
     @TearDown(Level.Trial)
     public void stopPath() {
         closePathAndUpstream();
@@ -56,7 +75,7 @@ public class ConnectionSetupBenchmark extends PathState {
 
     /** One connection: connect, one byte each way, the server's EOF, close. Returns the echoed byte. */
     @Benchmark
-    public int connectEchoClose() throws IOException {
+    public int connectEchoClose(ConnectionCpuCounters cpu) throws IOException {
         try (Socket socket = Sockets.connect(running.address())) {
             socket.getOutputStream().write(PAYLOAD);
             InputStream in = socket.getInputStream();
@@ -67,6 +86,7 @@ public class ConnectionSetupBenchmark extends PathState {
             if (in.read() != -1) {
                 throw new IllegalStateException(path + ": no end of stream after the echoed byte");
             }
+            cpu.connected();
             return echoed;
         }
     }

@@ -1,6 +1,9 @@
 package dev.zeroproxy.bench;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
@@ -18,24 +21,66 @@ public abstract class PathState {
 
     /** The path currently running; started and closed by the subclass's trial setup and teardown. */
     RunningPath running;
-    private BlockingServer upstream;
+    private final List<BlockingServer> upstreams = new ArrayList<>();
+
+    /** Starts one upstream server, for {@link #startPathTo(UpstreamShape, UpstreamFactory)}. */
+    @FunctionalInterface
+    interface UpstreamFactory {
+        BlockingServer start() throws IOException;
+    }
 
     /** Starts the path in front of {@code upstream}, which it then owns. For the subclass's trial setup. */
     final void startPathTo(BlockingServer upstream) throws IOException {
-        this.upstream = upstream;
-        running = ProxyPath.named(path).start(upstream.address());
+        startPathTo(UpstreamShape.SINGLE, () -> upstream);
     }
 
-    /** Closes the path, then its upstream. For the subclass's trial teardown. */
+    /**
+     * Starts {@link UpstreamShape#servers()} upstream servers with {@code factory}, then the path
+     * in front of them as {@code shape} says (a group for a ZeroProxy path); it owns them all.
+     * For the subclass's trial setup. If anything fails to start, what did start is closed.
+     *
+     * @throws IllegalArgumentException if {@code shape} is a group and the path is not ZeroProxy
+     */
+    final void startPathTo(UpstreamShape shape, UpstreamFactory factory) throws IOException {
+        boolean started = false;
+        try {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (int i = 0; i < shape.servers(); i++) {
+                BlockingServer upstream = factory.start();
+                upstreams.add(upstream);
+                addresses.add(upstream.address());
+            }
+            running = ProxyPath.named(path).start(shape, addresses);
+            started = true;
+        } finally {
+            if (!started) {
+                closePathAndUpstream();
+            }
+        }
+    }
+
+    /** Closes the path, then its upstreams. For the subclass's trial teardown. */
     final void closePathAndUpstream() {
         try {
             if (running != null) {
                 running.close();
             }
         } finally {
-            if (upstream != null) {
-                upstream.close();
-            }
+            running = null;
+            closeUpstreams(0);
+        }
+    }
+
+    /** Closes the upstreams from index {@code from} on, each even if one before it failed to close. */
+    private void closeUpstreams(int from) {
+        if (from >= upstreams.size()) {
+            upstreams.clear();
+            return;
+        }
+        try {
+            upstreams.get(from).close();
+        } finally {
+            closeUpstreams(from + 1);
         }
     }
 }

@@ -4,11 +4,13 @@ import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.Upstream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -97,16 +99,44 @@ enum ProxyPath {
             case NAIVE:
                 return new Naive(NaiveProxy.start(upstream));
             default:
-                Proxy proxy = Proxy.builder()
-                        .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                        .upstream(upstream)
-                        .transport(Transport.named(transport))
-                        .forwarding(forwarding)
-                        .eventLoops(EVENT_LOOPS)
-                        .drainTimeout(DRAIN_TIMEOUT)
-                        .start();
-                return new ZeroProxyPath(proxy, forwarding);
+                return startZeroProxy(Upstream.of(upstream));
         }
+    }
+
+    /**
+     * Starts this path in front of {@code servers}, shaped as {@code shape}: for
+     * {@link UpstreamShape#SINGLE} the same as {@link #start(InetSocketAddress)}, for a group a
+     * ZeroProxy relaying to an {@link dev.zeroproxy.upstream.UpstreamGroup} of them.
+     *
+     * @throws IllegalArgumentException if this path has no upstream groups ({@code direct},
+     *     {@code naive}), if {@code servers} does not match the shape, or as
+     *     {@link #start(InetSocketAddress)}
+     */
+    RunningPath start(UpstreamShape shape, List<InetSocketAddress> servers) throws IOException {
+        if (servers.size() != shape.servers()) {
+            throw new IllegalArgumentException("upstream " + shape + ": " + servers.size() + " servers (expected: "
+                    + shape.servers() + ")");
+        }
+        if (!shape.isGroup()) {
+            return start(servers.get(0));
+        }
+        if (transport == null) {
+            throw new IllegalArgumentException("upstream " + shape + ": path " + paramName
+                    + " has no upstream groups (only the ZeroProxy paths do)");
+        }
+        return startZeroProxy(shape.upstream(servers));
+    }
+
+    private RunningPath startZeroProxy(Upstream upstream) {
+        Proxy proxy = Proxy.builder()
+                .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .upstream(upstream)
+                .transport(Transport.named(transport))
+                .forwarding(forwarding)
+                .eventLoops(EVENT_LOOPS)
+                .drainTimeout(DRAIN_TIMEOUT)
+                .start();
+        return new ZeroProxyPath(proxy, forwarding);
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.zeroproxy.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -61,10 +64,59 @@ class BenchmarkSmokeTest {
 
     @Test
     @Timeout(60)
-    void connectionSetupConnectsOnEveryPath() throws RunnerException {
+    void connectionSetupConnectsOnEveryPathAndMetersTheProxyCpu() throws RunnerException {
         Collection<RunResult> results = run(ConnectionSetupBenchmark.class, options());
 
         assertOneResultPerPath(results, 1);
+        for (RunResult result : results) {
+            assertConnectionCpu(result);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void connectionSetupConnectsThroughEveryUpstreamShapeOnAZeroProxyPath() throws RunnerException {
+        List<String> shapes =
+                Arrays.stream(UpstreamShape.values()).map(UpstreamShape::paramName).collect(Collectors.toList());
+
+        Collection<RunResult> results = run(ConnectionSetupBenchmark.class, briefly()
+                .param("path", "nio-copy")
+                .param("upstream", shapes.toArray(new String[0])));
+
+        TreeSet<String> measured = new TreeSet<>();
+        for (RunResult result : results) {
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), result.getParams().getParam("upstream") + ": " + score);
+            assertConnectionCpu(result);
+            measured.add(result.getParams().getParam("upstream"));
+        }
+        assertEquals(new TreeSet<>(shapes), measured);
+    }
+
+    @Test
+    @Timeout(60)
+    void upstreamSelectLeasesWithEveryUpstreamShape() throws RunnerException {
+        Collection<RunResult> results = run(UpstreamSelectBenchmark.class, briefly());
+
+        TreeSet<String> shapes = new TreeSet<>();
+        for (RunResult result : results) {
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), result.getParams().getParam("upstream") + ": " + score);
+            shapes.add(result.getParams().getParam("upstream"));
+        }
+        assertEquals(new TreeSet<>(List.of("group3", "group3-leastconn", "single")), shapes);
+    }
+
+    @Test
+    void upstreamGroupsAreRefusedOnPathsWithoutThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProxyPath.NAIVE.start(UpstreamShape.GROUP3, List.of(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 2),
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 3))));
+
+        assertEquals("upstream group3: path naive has no upstream groups (only the ZeroProxy paths do)",
+                e.getMessage());
     }
 
     @Test
@@ -88,6 +140,11 @@ class BenchmarkSmokeTest {
 
     /** One measurement iteration of 150 ms, no warmup, in this JVM, every path. */
     private static ChainedOptionsBuilder options() {
+        return briefly().param("path", ALL_PATHS.toArray(new String[0]));
+    }
+
+    /** One measurement iteration of 150 ms, no warmup, in this JVM; the paths still to choose. */
+    private static ChainedOptionsBuilder briefly() {
         return new OptionsBuilder()
                 .forks(0)
                 .warmupIterations(0)
@@ -95,13 +152,23 @@ class BenchmarkSmokeTest {
                 .measurementTime(TimeValue.milliseconds(150))
                 // Bounds an iteration that hangs (a path that loses bytes): JMH interrupts it.
                 .timeout(TimeValue.seconds(20))
-                .param("path", ALL_PATHS.toArray(new String[0]))
                 .shouldFailOnError(true);
     }
 
     private static Collection<RunResult> run(Class<?> benchmark, ChainedOptionsBuilder options)
             throws RunnerException {
         return new Runner(options.include("^" + Pattern.quote(benchmark.getName()) + "\\.").build()).run();
+    }
+
+    private static void assertConnectionCpu(RunResult result) {
+        String path = result.getParams().getParam("path");
+        double proxyCpu = result.getSecondaryResults().get("proxyCpuUsPerConn").getScore();
+        if (path.equals("direct")) {
+            assertEquals(0.0, proxyCpu, "direct has no proxy whose CPU to count");
+        } else {
+            assertTrue(proxyCpu > 0 && Double.isFinite(proxyCpu),
+                    path + " " + result.getParams().getParam("upstream") + ": proxy CPU per connection " + proxyCpu);
+        }
     }
 
     private static void assertOneResultPerPath(Collection<RunResult> results, int modes) {
