@@ -39,6 +39,8 @@ final class EjectionTracker {
     private int failuresInARow;
     private int timesEjected;
     private boolean ejected;
+    /** False only while {@code ejected} is surely false: {@link #isEjected()}'s fast path. */
+    private volatile boolean mayBeEjected;
     private long ejectedUntil;
     /** While not ejected and {@code timesEjected > 0}: from when the next decrement is counted. */
     private long decayFrom;
@@ -91,6 +93,7 @@ final class EjectionTracker {
         timesEjected = Math.min(timesEjected + 1, maxTimes);
         ejected = true;
         ejectedUntil = now + Math.min(baseNanos * timesEjected, maxNanos);
+        mayBeEjected = true;
         return true;
     }
 
@@ -99,10 +102,22 @@ final class EjectionTracker {
         failuresInARow = 0;
     }
 
-    /** Whether the server is ejected now; false again once its ejection time has passed. */
-    synchronized boolean isEjected() {
-        settle(nanoClock.getAsLong());
-        return ejected;
+    /**
+     * Whether the server is ejected now; false again once its ejection time has passed. Asked
+     * for every server a pick looks at: a server never ejected (or whose ejection was seen to
+     * end) answers from a volatile, without the lock or the clock.
+     */
+    boolean isEjected() {
+        if (!mayBeEjected) {
+            return false;
+        }
+        synchronized (this) {
+            settle(nanoClock.getAsLong());
+            if (!ejected) {
+                mayBeEjected = false;
+            }
+            return ejected;
+        }
     }
 
     /**

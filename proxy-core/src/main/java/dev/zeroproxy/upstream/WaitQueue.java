@@ -21,6 +21,12 @@ final class WaitQueue {
 
     private final String group;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    /**
+     * Whether anyone waits, read without the lock by {@link #serve}, which every connection's
+     * end calls: written under the lock at every change, so a waiter added after a look that
+     * found none is served by the {@code serve} its own {@code add} is followed by.
+     */
+    private volatile boolean anyWaiting;
 
     private static final class Waiter {
         final UpstreamAttempt attempt;
@@ -50,6 +56,7 @@ final class WaitQueue {
                     waiter.timeout = timers.next().schedule(() -> timedOut(waiter, timeout), timeout.toNanos(),
                             TimeUnit.NANOSECONDS);
                     waiting.add(waiter);
+                    anyWaiting = true;
                     return;
                 } catch (RejectedExecutionException stopping) {
                     refusal = new UpstreamUnavailableException(UpstreamUnavailableException.Reason.NO_SERVER,
@@ -71,7 +78,7 @@ final class WaitQueue {
      * connection gave up is dropped on the way). Called when a slot frees up or a server comes up.
      */
     void serve(Function<UpstreamAttempt, GroupLease> lease) {
-        while (true) {
+        while (anyWaiting) {
             Waiter served;
             GroupLease granted;
             synchronized (this) {
@@ -81,6 +88,7 @@ final class WaitQueue {
                 }
                 if (head.attempt.isAbandoned()) {
                     waiting.poll();
+                    anyWaiting = !waiting.isEmpty();
                     head.timeout.cancel(false);
                     continue;
                 }
@@ -89,6 +97,7 @@ final class WaitQueue {
                     return;
                 }
                 served = waiting.poll();
+                anyWaiting = !waiting.isEmpty();
                 served.timeout.cancel(false);
             }
             // Outside the lock: the attempt moves to its own event loop.
@@ -101,6 +110,7 @@ final class WaitQueue {
             if (!waiting.remove(waiter)) {
                 return;
             }
+            anyWaiting = !waiting.isEmpty();
         }
         waiter.attempt.refuse(new UpstreamUnavailableException(UpstreamUnavailableException.Reason.QUEUE_TIMEOUT,
                 group + ": no server had room within the queue timeout, " + timeout.toMillis() + " ms"));
@@ -112,6 +122,7 @@ final class WaitQueue {
         synchronized (this) {
             all = waiting.toArray(new Waiter[0]);
             waiting.clear();
+            anyWaiting = false;
         }
         for (Waiter waiter : all) {
             waiter.timeout.cancel(false);
