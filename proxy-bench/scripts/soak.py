@@ -283,7 +283,9 @@ def worker_main(index, port, deadline, ok, broken):
 
 def start_forwarder(args, upstream_ports, log_path):
     upstreams = [flag for port in upstream_ports for flag in ("--upstream", f"127.0.0.1:{port}")]
-    group = ["--balance", args.balance, "--check=1s"] if len(upstream_ports) > 1 else []
+    # No active checks: a check's connection carries no bytes, which this upstream must count as
+    # broken (a client's bytes lost with a clean EOF looks the same), so it cannot tell them apart.
+    group = ["--balance", args.balance] if len(upstream_ports) > 1 else []
     cmd = [args.java, "-Dio.netty.leakDetection.level=paranoid", *args.java_opt, "-jar", args.jar, "forward",
            "--listen", "127.0.0.1:0", *upstreams, *group,
            "--transport", args.transport, "--mode", args.mode, "--drain-timeout", "5s"]
@@ -319,7 +321,7 @@ def main():
     p.add_argument("--mode", default="auto")
     p.add_argument("--workers", type=int, default=8)
     p.add_argument("--servers", type=int, default=1,
-                   help="upstream servers; more than one makes a group (--balance, checks every 1s)")
+                   help="upstream servers; more than one makes a group (--balance; no active checks)")
     p.add_argument("--balance", default="leastconn")
     p.add_argument("--interval", type=float, default=30)
     p.add_argument("--jar", default=os.path.join(ROOT, "proxy-examples", "target", "zeroproxy.jar"))
