@@ -17,6 +17,7 @@ public final class RecordingListener implements ProxyListener {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Semaphore closedPermits = new Semaphore(0);
     private final List<ServerStateChange> stateChanges = new CopyOnWriteArrayList<>();
+    private final java.util.Map<ServerStateChange, Long> stateChangeNanos = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void connectionOpened(ConnectionInfo connection) {
@@ -35,7 +36,13 @@ public final class RecordingListener implements ProxyListener {
 
     @Override
     public void serverStateChanged(ServerStateChange change) {
+        stateChangeNanos.put(change, System.nanoTime());
         stateChanges.add(change);
+    }
+
+    /** When {@code change} was heard, on {@link System#nanoTime()}'s clock. */
+    public long heardAtNanos(ServerStateChange change) {
+        return stateChangeNanos.get(change);
     }
 
     /** Every server state change heard, in order. */

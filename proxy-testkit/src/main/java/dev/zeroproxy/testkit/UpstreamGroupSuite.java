@@ -15,6 +15,7 @@ import dev.zeroproxy.upstream.PassiveEjection;
 import dev.zeroproxy.upstream.ServerSnapshot;
 import dev.zeroproxy.upstream.ServerSpec;
 import dev.zeroproxy.upstream.ServerState;
+import dev.zeroproxy.upstream.ServerStateChange;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import dev.zeroproxy.upstream.UpstreamUnavailableException;
 import java.io.IOException;
@@ -306,13 +307,13 @@ public abstract class UpstreamGroupSuite {
         startProxy(group, b -> { });
         assertEquals(0, concurrently(20, () -> transfer(1, 4096)));
 
-        AtomicBoolean stopped = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong stoppedAt = new java.util.concurrent.atomic.AtomicLong();
         ExecutorService stopper = Executors.newSingleThreadExecutor();
         try {
             stopper.submit(() -> {
                 TimeUnit.MILLISECONDS.sleep(50);
+                stoppedAt.set(System.nanoTime());
                 s.get(1).stopListening();
-                stopped.set(true);
                 return null;
             });
             // 200 clients at once while b stops: a refused connect is retried on another server.
@@ -322,15 +323,17 @@ public abstract class UpstreamGroupSuite {
             stopper.shutdown();
             assertTrue(stopper.awaitTermination(10, TimeUnit.SECONDS));
         }
-        assertTrue(stopped.get());
-        long stoppedAt = System.nanoTime();
+        assertTrue(stoppedAt.get() != 0, "b was stopped");
         Await.until(() -> state(group, "b") == ServerState.DOWN, Duration.ofSeconds(5),
                 () -> "b is marked down: " + group.servers());
-        // fall × interval, plus jitter, a check's timeout and a loaded machine's delays.
-        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
-        assertTrue(tookMillis <= 2 * interval.toMillis() + 1_000, "marked down after " + tookMillis + " ms");
-        assertTrue(events.stateChanges().stream().anyMatch(c -> c.server().equals("b") && c.to() == ServerState.DOWN),
-                "the listener heard b go down: " + events.stateChanges());
+        ServerStateChange down = events.stateChanges().stream()
+                .filter(c -> c.server().equals("b") && c.to() == ServerState.DOWN).findFirst()
+                .orElseThrow(() -> new AssertionError("the listener heard b go down: " + events.stateChanges()));
+        // fall × interval (200 ms), plus jitter (10 %), a check's timeout, and a loaded machine's delays.
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(events.heardAtNanos(down) - stoppedAt.get());
+        assertTrue(tookMillis <= 2 * interval.toMillis() + 1_000, "marked down " + tookMillis + " ms after the stop");
+        System.out.println(getClass().getSimpleName() + ": b marked down " + tookMillis
+                + " ms after it stopped listening (fall 2 × interval 100 ms)");
         int acceptedByB = s.get(1).accepted();
         for (int i = 0; i < 30; i++) {
             assertNotEquals('b', transfer(3 + i, 1024));
@@ -573,6 +576,9 @@ public abstract class UpstreamGroupSuite {
         int tag = transfer(12, 1024);
         assertTrue(tag == 'a' || tag == 'b', "served by a or b: " + (char) tag);
         running.close();
+        // A check the kernel connected just before close() may still reach the servers' accept
+        // threads; after that, nothing more may come.
+        TimeUnit.MILLISECONDS.sleep(100);
         int[] afterClose = {s.get(0).accepted(), s.get(1).accepted()};
         TimeUnit.MILLISECONDS.sleep(300);
         assertArrayEquals(afterClose, new int[] {s.get(0).accepted(), s.get(1).accepted()},
