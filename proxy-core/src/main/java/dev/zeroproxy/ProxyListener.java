@@ -1,5 +1,6 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.ConnectionRefusal;
 import dev.zeroproxy.upstream.ServerStateChange;
 
 /**
@@ -51,6 +52,13 @@ public interface ProxyListener {
 
     /** The connection is fully closed on both sides; called exactly once per connection. */
     default void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) { }
+
+    /**
+     * A connection was refused at the proxy's edge (an access rule, a per-source limit, a
+     * missing or malformed PROXY protocol header), before any upstream work; the client is
+     * reset. No other event is reported for it: it was never a proxied connection.
+     */
+    default void connectionRefused(ConnectionRefusal refusal) { }
 
     /**
      * A server of an upstream group changed state (a health check, an ejection, an operator's
