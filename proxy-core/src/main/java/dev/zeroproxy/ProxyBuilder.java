@@ -1,5 +1,7 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.ProxyProtocolAccept;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import dev.zeroproxy.internal.ProxyServer;
 import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
@@ -64,6 +66,8 @@ public final class ProxyBuilder {
     /** Null: {@link #defaultDirectMemoryBudget()}. */
     Long directMemoryBudget;
     int maxConnections;
+    ProxyProtocolAccept acceptProxyProtocol;
+    ProxyProtocolSend sendProxyProtocol;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
@@ -203,6 +207,25 @@ public final class ProxyBuilder {
      */
     public ProxyBuilder maxConnections(int connections) {
         this.maxConnections = connections;
+        return this;
+    }
+
+    /**
+     * Requires a PROXY protocol header (v1 or v2) from every connection, and accepts connections
+     * only from the trusted proxies {@code accept} names; default off (no header is read, a client
+     * that sends one has it relayed as data). See {@link ProxyProtocolAccept}.
+     */
+    public ProxyBuilder acceptProxyProtocol(ProxyProtocolAccept accept) {
+        this.acceptProxyProtocol = Objects.requireNonNull(accept, "acceptProxyProtocol");
+        return this;
+    }
+
+    /**
+     * Sends a PROXY protocol header to every upstream, ahead of the client's bytes; default off.
+     * A group's server may override it ({@code ServerSpec.sendProxyProtocol}).
+     */
+    public ProxyBuilder sendProxyProtocol(ProxyProtocolSend send) {
+        this.sendProxyProtocol = Objects.requireNonNull(send, "sendProxyProtocol");
         return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.ProxyProtocolAccept;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -30,6 +32,8 @@ public final class ProxyConfig {
     private final int splicePipeSize;
     private final long directMemoryBudget;
     private final int maxConnections;
+    private final ProxyProtocolAccept acceptProxyProtocol;
+    private final ProxyProtocolSend sendProxyProtocol;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
@@ -49,6 +53,8 @@ public final class ProxyConfig {
         this.splicePipeSize = b.splicePipeSize;
         this.directMemoryBudget = directMemoryBudget;
         this.maxConnections = b.maxConnections;
+        this.acceptProxyProtocol = b.acceptProxyProtocol;
+        this.sendProxyProtocol = b.sendProxyProtocol;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -135,6 +141,16 @@ public final class ProxyConfig {
         return maxConnections;
     }
 
+    /** The PROXY protocol required from clients, if any; see {@link ProxyBuilder#acceptProxyProtocol}. */
+    public Optional<ProxyProtocolAccept> acceptProxyProtocol() {
+        return Optional.ofNullable(acceptProxyProtocol);
+    }
+
+    /** The PROXY protocol header sent to upstreams, if any; see {@link ProxyBuilder#sendProxyProtocol}. */
+    public Optional<ProxyProtocolSend> sendProxyProtocol() {
+        return Optional.ofNullable(sendProxyProtocol);
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -162,6 +178,8 @@ public final class ProxyConfig {
                 .directMemoryBudget(directMemoryBudget)
                 .maxConnections(maxConnections)
                 .listener(listener);
+        builder.acceptProxyProtocol = acceptProxyProtocol;
+        builder.sendProxyProtocol = sendProxyProtocol;
         builder.socketOptions.putAll(socketOptions);
         return builder;
     }
@@ -174,6 +192,8 @@ public final class ProxyConfig {
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
                 + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize
                 + ", directMemoryBudget=" + directMemoryBudget + ", maxConnections=" + maxConnections
+                + (acceptProxyProtocol != null ? ", " + acceptProxyProtocol : "")
+                + (sendProxyProtocol != null ? ", " + sendProxyProtocol : "")
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }

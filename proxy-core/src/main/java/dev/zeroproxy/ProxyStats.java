@@ -1,5 +1,8 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.ConnectionRefusal;
+import java.util.Map;
+
 /**
  * A snapshot of a proxy's counters, taken by {@link Proxy#stats()}.
  *
@@ -20,6 +23,8 @@ package dev.zeroproxy;
  *     {@link ProxyBuilder#directMemoryBudget(long)} limits (as last reported after each flush)
  * @param memoryBudgetPauses times a connection's direction stopped reading because the
  *     proxy-wide direct-memory budget was used up
+ * @param refusedConnections connections refused at the edge, by reason (every reason present,
+ *     0 where none was refused for it); these are not in {@code acceptedConnections}
  */
 public record ProxyStats(
         long acceptedConnections,
@@ -32,7 +37,22 @@ public record ProxyStats(
         long bytesSpliced,
         long directMemoryUsed,
         long bytesQueued,
-        long memoryBudgetPauses) {
+        long memoryBudgetPauses,
+        Map<ConnectionRefusal.Reason, Long> refusedConnections) {
+
+    /** Copies the refusal counts. */
+    public ProxyStats {
+        refusedConnections = Map.copyOf(refusedConnections);
+    }
+
+    /** Connections refused at the edge, whatever the reason. */
+    public long refusedConnectionsTotal() {
+        long total = 0;
+        for (long count : refusedConnections.values()) {
+            total += count;
+        }
+        return total;
+    }
 
     /**
      * Bytes read in both directions. Equal to {@code bytesCopied + bytesSpliced} once the

@@ -1,5 +1,6 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 
 /**
@@ -29,4 +30,12 @@ public interface UpstreamLease {
 
     /** The connection closed (or never connected, given up before); the lease ends. */
     default void released() { }
+
+    /**
+     * The PROXY protocol header this server wants ahead of the client's bytes; null (the default)
+     * for the proxy's own setting ({@link ProxyBuilder#sendProxyProtocol}).
+     */
+    default ProxyProtocolSend sendProxyProtocol() {
+        return null;
+    }
 }

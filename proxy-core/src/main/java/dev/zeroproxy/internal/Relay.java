@@ -8,6 +8,7 @@ import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.UpstreamLease;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
@@ -166,8 +167,18 @@ final class Relay implements PumpOwner {
         channel.pipeline().replace(ConnectingHandler.INSTANCE, "pump", fromUpstream);
         LOGGER.debug("{}: upstream connected", info);
         notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
+        ProxyProtocolSend header = connected.sendProxyProtocol() != null ? connected.sendProxyProtocol()
+                : config().sendProxyProtocol().orElse(null);
+        if (header != null) {
+            // Unflushed: the client pump's first flush carries it with the client's first bytes.
+            ProxyHeaderWriter.write(channel, client, info, header);
+        }
         fromClient.start(client, channel);
         fromUpstream.start(channel, client);
+        if (header != null) {
+            // Nothing from the client yet: the header goes alone (a server that speaks first waits for it).
+            channel.flush();
+        }
     }
 
     /** The set-up phase ended without an upstream because the pair is closing (cut by the proxy). */

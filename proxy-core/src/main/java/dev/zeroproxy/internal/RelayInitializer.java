@@ -1,6 +1,9 @@
 package dev.zeroproxy.internal;
 
 import dev.zeroproxy.ConnectionInfo;
+import dev.zeroproxy.edge.ConnectionRefusal;
+import dev.zeroproxy.edge.ProxyHeader;
+import dev.zeroproxy.edge.ProxyProtocolAccept;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -37,8 +40,23 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             client.close();
             return;
         }
-        ConnectionInfo info = new ConnectionInfo(
-                server.nextConnectionId(), (InetSocketAddress) client.remoteAddress(), null);
+        InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
+        ProxyProtocolAccept accept = server.config().acceptProxyProtocol().orElse(null);
+        if (accept == null) {
+            startRelay(client, peer, null);
+            return;
+        }
+        if (!accept.trusts(peer.getAddress())) {
+            // Never guessed (the spec): a source outside the trusted proxies is refused unread.
+            EdgeRefusals.refuse(server, client, new ConnectionRefusal(peer, ConnectionRefusal.Reason.UNTRUSTED_PROXY,
+                    "not one of the trusted proxies " + accept.trusted()));
+            return;
+        }
+        ProxyHeaderPhase.start(server, client, peer, accept, header -> startRelay(client, peer, header));
+    }
+
+    private void startRelay(Channel client, InetSocketAddress peer, ProxyHeader header) {
+        ConnectionInfo info = new ConnectionInfo(server.nextConnectionId(), peer, null, header);
         Relay relay = new Relay(server, client, info, idleWheel(client.eventLoop()));
         server.relayOpened(relay);
         relay.open();

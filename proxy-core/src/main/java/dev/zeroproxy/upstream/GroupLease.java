@@ -1,6 +1,7 @@
 package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.UpstreamLease;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 
 /**
@@ -49,6 +50,11 @@ final class GroupLease implements UpstreamLease {
         }
         server.release();
         group.slotFreed(server);
+    }
+
+    @Override
+    public ProxyProtocolSend sendProxyProtocol() {
+        return server.sendProxyProtocol() != null ? server.sendProxyProtocol() : group.sendProxyProtocol().orElse(null);
     }
 
     @Override

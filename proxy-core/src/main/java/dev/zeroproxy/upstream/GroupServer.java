@@ -1,5 +1,6 @@
 package dev.zeroproxy.upstream;
 
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,8 @@ final class GroupServer implements UpstreamServer {
     private final InetSocketAddress address;
     private final int maxConnections;
     private final boolean backup;
+    /** The PROXY header this server is sent; null for the group's (or the proxy's). */
+    private final ProxyProtocolSend sendProxyProtocol;
     private volatile int weight;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder total = new LongAdder();
@@ -43,6 +46,7 @@ final class GroupServer implements UpstreamServer {
         this.weight = spec.weight();
         this.maxConnections = spec.maxConnections();
         this.backup = spec.isBackup();
+        this.sendProxyProtocol = spec.proxyProtocol().orElse(null);
         this.ejection = ejection;
     }
 
@@ -73,6 +77,10 @@ final class GroupServer implements UpstreamServer {
     @Override
     public boolean backup() {
         return backup;
+    }
+
+    ProxyProtocolSend sendProxyProtocol() {
+        return sendProxyProtocol;
     }
 
     int maxConnections() {

@@ -1,8 +1,10 @@
 package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One server of an {@link UpstreamGroup}, as configured: name, address, weight, connection
@@ -25,24 +27,27 @@ public final class ServerSpec {
     private final int weight;
     private final int maxConnections;
     private final boolean backup;
+    private final ProxyProtocolSend sendProxyProtocol;
 
-    private ServerSpec(String name, InetSocketAddress address, int weight, int maxConnections, boolean backup) {
+    private ServerSpec(String name, InetSocketAddress address, int weight, int maxConnections, boolean backup,
+            ProxyProtocolSend sendProxyProtocol) {
         this.name = name;
         this.address = address;
         this.weight = weight;
         this.maxConnections = maxConnections;
         this.backup = backup;
+        this.sendProxyProtocol = sendProxyProtocol;
     }
 
     /** A primary server of weight 1 with no connection limit. */
     public static ServerSpec of(String name, InetSocketAddress address) {
         return new ServerSpec(Objects.requireNonNull(name, "name"), Objects.requireNonNull(address, "address"),
-                DEFAULT_WEIGHT, 0, false);
+                DEFAULT_WEIGHT, 0, false, null);
     }
 
     /** This server with {@code weight}, 1 to {@value UpstreamGroup#MAX_WEIGHT}; default 1. */
     public ServerSpec weight(int weight) {
-        return new ServerSpec(name, address, weight, maxConnections, backup);
+        return new ServerSpec(name, address, weight, maxConnections, backup, sendProxyProtocol);
     }
 
     /**
@@ -51,12 +56,22 @@ public final class ServerSpec {
      * {@linkplain UpstreamGroup.Builder#queueTimeout queue timeout}.
      */
     public ServerSpec maxConnections(int connections) {
-        return new ServerSpec(name, address, weight, connections, backup);
+        return new ServerSpec(name, address, weight, connections, backup, sendProxyProtocol);
     }
 
     /** This server as a backup (true) or a primary (false, the default). */
     public ServerSpec backup(boolean backup) {
-        return new ServerSpec(name, address, weight, maxConnections, backup);
+        return new ServerSpec(name, address, weight, maxConnections, backup, sendProxyProtocol);
+    }
+
+    /** This server sent a PROXY protocol header (HAProxy's {@code send-proxy}, {@code send-proxy-v2}); default: the group's. */
+    public ServerSpec sendProxyProtocol(ProxyProtocolSend send) {
+        return new ServerSpec(name, address, weight, maxConnections, backup, Objects.requireNonNull(send, "send"));
+    }
+
+    /** The PROXY protocol header this server is sent, if set for it. */
+    public Optional<ProxyProtocolSend> proxyProtocol() {
+        return Optional.ofNullable(sendProxyProtocol);
     }
 
     /** The name, unique in its group. */

@@ -5,6 +5,7 @@ import dev.zeroproxy.Upstream;
 import dev.zeroproxy.UpstreamAttempt;
 import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.UpstreamRuntime;
+import dev.zeroproxy.edge.ProxyProtocolSend;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class UpstreamGroup implements Upstream {
     private final PassiveEjection ejection;
     private final Duration queueTimeout;
     private final boolean closeConnectionsOnDown;
+    private final ProxyProtocolSend sendProxyProtocol;
     private final WaitQueue queue;
     private final ServerChoice choice;
     private final Object ejectionDecisions = new Object();
@@ -69,6 +71,7 @@ public final class UpstreamGroup implements Upstream {
         this.ejection = b.ejection;
         this.queueTimeout = b.queueTimeout;
         this.closeConnectionsOnDown = b.closeConnectionsOnDown;
+        this.sendProxyProtocol = b.sendProxyProtocol;
         this.queue = new WaitQueue(name);
         this.choice = new ServerChoice(balancer);
         this.health = new GroupHealth(this);
@@ -208,6 +211,11 @@ public final class UpstreamGroup implements Upstream {
         return customBalancer;
     }
 
+    /** The PROXY protocol header the group's servers are sent (unless a server says otherwise), if any. */
+    public Optional<ProxyProtocolSend> sendProxyProtocol() {
+        return Optional.ofNullable(sendProxyProtocol);
+    }
+
     /** The passive ejection settings. */
     public PassiveEjection passiveEjection() {
         return ejection;
@@ -345,6 +353,7 @@ public final class UpstreamGroup implements Upstream {
         private PassiveEjection ejection = PassiveEjection.defaults();
         private Duration queueTimeout;
         private boolean closeConnectionsOnDown;
+        private ProxyProtocolSend sendProxyProtocol;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -412,6 +421,15 @@ public final class UpstreamGroup implements Upstream {
          */
         public Builder closeConnectionsOnDown(boolean close) {
             this.closeConnectionsOnDown = close;
+            return this;
+        }
+
+        /**
+         * A PROXY protocol header for every server of the group (a server's own setting wins);
+         * default: the proxy's ({@code ProxyBuilder.sendProxyProtocol}), if any.
+         */
+        public Builder sendProxyProtocol(ProxyProtocolSend send) {
+            this.sendProxyProtocol = Objects.requireNonNull(send, "sendProxyProtocol");
             return this;
         }
 

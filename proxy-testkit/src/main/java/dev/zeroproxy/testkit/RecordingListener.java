@@ -3,6 +3,7 @@ package dev.zeroproxy.testkit;
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.edge.ConnectionRefusal;
 import dev.zeroproxy.upstream.ServerStateChange;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,6 +18,7 @@ public final class RecordingListener implements ProxyListener {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final Semaphore closedPermits = new Semaphore(0);
     private final List<ServerStateChange> stateChanges = new CopyOnWriteArrayList<>();
+    private final List<ConnectionRefusal> refusals = new CopyOnWriteArrayList<>();
     private final java.util.Map<ServerStateChange, Long> stateChangeNanos = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
@@ -43,6 +45,16 @@ public final class RecordingListener implements ProxyListener {
     /** When {@code change} was heard, on {@link System#nanoTime()}'s clock. */
     public long heardAtNanos(ServerStateChange change) {
         return stateChangeNanos.get(change);
+    }
+
+    @Override
+    public void connectionRefused(ConnectionRefusal refusal) {
+        refusals.add(refusal);
+    }
+
+    /** Every refusal at the edge heard, in order. */
+    public List<ConnectionRefusal> refusals() {
+        return List.copyOf(refusals);
     }
 
     /** Every server state change heard, in order. */
