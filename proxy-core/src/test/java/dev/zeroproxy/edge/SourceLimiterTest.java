@@ -213,8 +213,32 @@ class SourceLimiterTest {
     @Test
     @Timeout(60)
     void concurrentAdmitsAndReleasesNeverExceedTheLimitNorGoNegative() throws Exception {
-        int limit = 4;
-        SourceLimiter limiter = limiter(limit, 0);
+        hammer(limiter(4, 0), 4);
+    }
+
+    @Test
+    @Timeout(60)
+    void concurrentAdmitsAndReleasesWithARateLimitAndSweepsKeepCountsExact() throws Exception {
+        SourceLimiter limiter = limiter(4, 1000);
+        Thread ticker = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                clock.advance(Duration.ofMillis(1));
+                Thread.onSpinWait();
+            }
+        });
+        ticker.start();
+        try {
+            hammer(limiter, 4);
+        } finally {
+            ticker.interrupt();
+            ticker.join();
+        }
+        clock.advance(Duration.ofSeconds(2));
+        limiter.sweep(clock.getAsLong());
+        assertEquals(0, limiter.trackedSources());
+    }
+
+    private void hammer(SourceLimiter limiter, int limit) throws Exception {
         InetAddress[] sources = {ip("192.0.2.1"), ip("192.0.2.2"), ip("2001:db8::1")};
         AtomicIntegerArray held = new AtomicIntegerArray(sources.length);
         AtomicInteger violations = new AtomicInteger();
@@ -273,7 +297,9 @@ class SourceLimiterTest {
         for (InetAddress source : sources) {
             assertEquals(0, limiter.active(source));
         }
-        assertEquals(0, limiter.trackedSources(), "all closed: nothing tracked");
+        clock.advance(Duration.ofSeconds(2));
+        limiter.sweep(clock.getAsLong());
+        assertEquals(0, limiter.trackedSources(), "all closed and refilled: nothing tracked");
     }
 
     private static ConnectionRefusal.Reason burst(SourceLimiter limiter, InetAddress source, int attempts) {
