@@ -1,5 +1,6 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.SourcePool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -30,6 +31,7 @@ public final class ProxyConfig {
     private final int splicePipeSize;
     private final long directMemoryBudget;
     private final int maxConnections;
+    private final SourcePool sourcePool;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
@@ -49,6 +51,7 @@ public final class ProxyConfig {
         this.splicePipeSize = b.splicePipeSize;
         this.directMemoryBudget = directMemoryBudget;
         this.maxConnections = b.maxConnections;
+        this.sourcePool = b.sourcePool;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -135,6 +138,11 @@ public final class ProxyConfig {
         return maxConnections;
     }
 
+    /** The local addresses upstream connections leave from, if a pool is set; see {@link ProxyBuilder#sourcePool(SourcePool)}. */
+    public Optional<SourcePool> sourcePool() {
+        return Optional.ofNullable(sourcePool);
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -161,6 +169,7 @@ public final class ProxyConfig {
                 .splicePipeSize(splicePipeSize)
                 .directMemoryBudget(directMemoryBudget)
                 .maxConnections(maxConnections)
+                .sourcePool(sourcePool)
                 .listener(listener);
         builder.socketOptions.putAll(socketOptions);
         return builder;
@@ -174,6 +183,7 @@ public final class ProxyConfig {
                 + idleTimeout + ", drainTimeout=" + drainTimeout + ", eventLoops=" + eventLoops
                 + ", spliceThreshold=" + spliceThreshold + ", splicePipeSize=" + splicePipeSize
                 + ", directMemoryBudget=" + directMemoryBudget + ", maxConnections=" + maxConnections
+                + (sourcePool != null ? ", sourcePool=" + sourcePool : "")
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }
