@@ -9,7 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The local addresses the proxy's upstream connections leave from, one picked per connect, round
@@ -45,7 +45,12 @@ public final class SourcePool {
 
     /** How a source address is picked for a connect. */
     public enum Mode {
-        /** Each address in turn, over all connects of the proxy: the ports are used evenly. */
+        /**
+         * Each address in turn, per server address: the ports are used evenly, and each server
+         * gets connections from every source even when a round-robin group alternates servers in
+         * step with the pool (one turn for all servers would give, with 4 sources and 2 servers
+         * taken in turn, only 2 sources to each server).
+         */
         ROUND_ROBIN,
         /**
          * By a hash of the client's IP address (not its port): a client's upstream connections
@@ -56,12 +61,17 @@ public final class SourcePool {
     }
 
     private static final String SETTING = "sourcePool";
+    private static final int TURN_STRIPES = 64;
 
     private final Mode mode;
     private final InetAddress[] addresses;
     private final List<InetAddress> addressList;
-    /** The next round-robin index; wraps around at 2^32, which floorMod keeps in range. */
-    private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Round-robin turns, one per stripe of server addresses (by hash): servers that share a
+     * stripe share a turn, which costs only evenness between them. Each wraps around at 2^32,
+     * which floorMod keeps in range.
+     */
+    private final AtomicIntegerArray turns = new AtomicIntegerArray(TURN_STRIPES);
 
     private SourcePool(Mode mode, InetAddress[] addresses) {
         this.mode = mode;
@@ -128,17 +138,28 @@ public final class SourcePool {
     }
 
     /**
-     * The source address for an upstream connection of {@code client}: the next in turn
-     * ({@link Mode#ROUND_ROBIN}) or the one {@code client}'s IP address hashes to
-     * ({@link Mode#CLIENT_HASH}; an unresolved client gets the first). Any thread; allocation-free.
+     * The source address for an upstream connection of {@code client}, to any server: as
+     * {@link #pick(InetSocketAddress, InetSocketAddress)} with no server (round robin takes one
+     * turn shared by all such calls).
      */
     public InetAddress pick(InetSocketAddress client) {
+        return pick(client, null);
+    }
+
+    /**
+     * The source address for an upstream connection of {@code client} to {@code server}: the
+     * next in {@code server}'s turn ({@link Mode#ROUND_ROBIN}), or the one {@code client}'s IP
+     * address hashes to ({@link Mode#CLIENT_HASH}; a null or unresolved client gets the first).
+     * Any thread; allocation-free and lock-free.
+     */
+    public InetAddress pick(InetSocketAddress client, InetSocketAddress server) {
         InetAddress[] pool = addresses;
         if (pool.length == 1) {
             return pool[0];
         }
         if (mode == Mode.ROUND_ROBIN) {
-            return pool[Math.floorMod(next.getAndIncrement(), pool.length)];
+            int stripe = server == null ? 0 : Math.floorMod(mix(server.hashCode()), TURN_STRIPES);
+            return pool[Math.floorMod(turns.getAndIncrement(stripe), pool.length)];
         }
         InetAddress ip = client == null ? null : client.getAddress();
         return pool[ip == null ? 0 : Math.floorMod(mix(ip.hashCode()), pool.length)];

@@ -280,13 +280,13 @@ public final class ProxyServer implements Proxy {
     }
 
     /**
-     * The local address an upstream connection of {@code client} binds before connecting: an
-     * address of the {@linkplain ProxyConfig#sourcePool() source pool} with port 0, or
-     * {@code null} (no pool: the kernel picks both at connect time).
+     * The local address an upstream connection of {@code client} to {@code upstream} binds
+     * before connecting: an address of the {@linkplain ProxyConfig#sourcePool() source pool}
+     * with port 0, or {@code null} (no pool: the kernel picks both at connect time).
      */
-    InetSocketAddress sourceAddress(InetSocketAddress client) {
+    InetSocketAddress sourceAddress(InetSocketAddress client, InetSocketAddress upstream) {
         SourcePool pool = sourcePool;
-        return pool == null ? null : new InetSocketAddress(pool.pick(client), 0);
+        return pool == null ? null : new InetSocketAddress(pool.pick(client, upstream), 0);
     }
 
     /** The upstream connect template; {@code clone(loop)} it per connection. */

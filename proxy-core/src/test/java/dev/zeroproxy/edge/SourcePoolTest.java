@@ -42,6 +42,21 @@ class SourcePoolTest {
     }
 
     @Test
+    void roundRobinTakesTurnsPerServer() {
+        SourcePool pool = SourcePool.roundRobin(A, B, C, ip("127.0.0.5"));
+        InetSocketAddress one = client("10.1.0.1", 80);
+        InetSocketAddress two = client("10.1.0.2", 80);
+        Map<InetSocketAddress, List<InetAddress>> seen = new HashMap<>();
+        for (int i = 0; i < 8; i++) {
+            // Servers taken in turn, as a round-robin group does: each must still get every source.
+            InetSocketAddress server = i % 2 == 0 ? one : two;
+            seen.computeIfAbsent(server, k -> new ArrayList<>()).add(pool.pick(null, server));
+        }
+        assertEquals(pool.addresses(), seen.get(one));
+        assertEquals(pool.addresses(), seen.get(two));
+    }
+
+    @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void roundRobinFromManyThreadsStaysEven() throws Exception {
         SourcePool pool = SourcePool.roundRobin(A, B, C);
