@@ -2,9 +2,13 @@ package dev.zeroproxy;
 
 import dev.zeroproxy.edge.ProxyProtocolAccept;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import dev.zeroproxy.edge.SourcePool;
 import dev.zeroproxy.internal.ProxyServer;
 import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +54,8 @@ public final class ProxyBuilder {
     /** Default high write-buffer water mark, in bytes. */
     public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
 
+    private static final String SOURCE_POOL = "sourcePool";
+
     InetSocketAddress listen;
     Upstream upstream;
     Forwarding forwarding = Forwarding.BEST;
@@ -68,6 +74,8 @@ public final class ProxyBuilder {
     int maxConnections;
     ProxyProtocolAccept acceptProxyProtocol;
     ProxyProtocolSend sendProxyProtocol;
+    /** Null: no pool, the kernel picks the source address. */
+    SourcePool sourcePool;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
     private boolean started;
 
@@ -229,6 +237,21 @@ public final class ProxyBuilder {
         return this;
     }
 
+    /**
+     * The local addresses upstream connections leave from, one picked per connect (see
+     * {@link SourcePool}); default none: the kernel picks the source address by its routes, and
+     * the port at connect time. Each source address holds at most the kernel's ephemeral port
+     * range of connections to one server address, so a pool of N addresses holds N times that.
+     * On epoll and io_uring the proxy also sets {@code IP_BIND_ADDRESS_NO_PORT} on the upstream
+     * sockets, so that each address's ports are counted per server; NIO cannot, and there one
+     * address's ports are shared by all servers (see {@link Transport#bindAddressNoPort()}).
+     * {@code null} removes the pool.
+     */
+    public ProxyBuilder sourcePool(SourcePool pool) {
+        this.sourcePool = pool;
+        return this;
+    }
+
     /** The default of {@link #directMemoryBudget(long)}: half of the JVM's direct-memory limit. */
     public static long defaultDirectMemoryBudget() {
         return PlatformDependent.maxDirectMemory() / 2;
@@ -296,6 +319,11 @@ public final class ProxyBuilder {
                         "not supported by transport " + chosen.name(), supportersOf(option.getKey()), null);
             }
         }
+        if (sourcePool != null) {
+            for (InetAddress source : sourcePool.addresses()) {
+                checkBindable(source);
+            }
+        }
         return new ProxyConfig(this, chosen, resolved, budget);
     }
 
@@ -315,6 +343,20 @@ public final class ProxyBuilder {
         Proxy proxy = ProxyServer.start(build());
         started = true;
         return proxy;
+    }
+
+    /**
+     * Fails fast on a source address the machine does not have: otherwise every upstream connect
+     * would fail with "Cannot assign requested address". A trial bind to port 0, released at once.
+     */
+    private static void checkBindable(InetAddress source) {
+        try (Socket probe = new Socket()) {
+            probe.bind(new InetSocketAddress(source, 0));
+        } catch (IOException e) {
+            throw InvalidSettingException.notHere(SOURCE_POOL, source.getHostAddress(),
+                    source.getHostAddress() + " cannot be bound here (" + e.getMessage() + ")",
+                    "an address of this machine", e);
+        }
     }
 
     private static String supportersOf(TcpOption<?> option) {

@@ -2,6 +2,7 @@ package dev.zeroproxy;
 
 import dev.zeroproxy.edge.ProxyProtocolAccept;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import dev.zeroproxy.edge.SourcePool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collections;
@@ -34,6 +35,7 @@ public final class ProxyConfig {
     private final int maxConnections;
     private final ProxyProtocolAccept acceptProxyProtocol;
     private final ProxyProtocolSend sendProxyProtocol;
+    private final SourcePool sourcePool;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
@@ -55,6 +57,7 @@ public final class ProxyConfig {
         this.maxConnections = b.maxConnections;
         this.acceptProxyProtocol = b.acceptProxyProtocol;
         this.sendProxyProtocol = b.sendProxyProtocol;
+        this.sourcePool = b.sourcePool;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -151,6 +154,11 @@ public final class ProxyConfig {
         return Optional.ofNullable(sendProxyProtocol);
     }
 
+    /** The local addresses upstream connections leave from, if a pool is set; see {@link ProxyBuilder#sourcePool(SourcePool)}. */
+    public Optional<SourcePool> sourcePool() {
+        return Optional.ofNullable(sourcePool);
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -177,6 +185,7 @@ public final class ProxyConfig {
                 .splicePipeSize(splicePipeSize)
                 .directMemoryBudget(directMemoryBudget)
                 .maxConnections(maxConnections)
+                .sourcePool(sourcePool)
                 .listener(listener);
         builder.acceptProxyProtocol = acceptProxyProtocol;
         builder.sendProxyProtocol = sendProxyProtocol;
@@ -194,6 +203,7 @@ public final class ProxyConfig {
                 + ", directMemoryBudget=" + directMemoryBudget + ", maxConnections=" + maxConnections
                 + (acceptProxyProtocol != null ? ", " + acceptProxyProtocol : "")
                 + (sendProxyProtocol != null ? ", " + sendProxyProtocol : "")
+                + (sourcePool != null ? ", sourcePool=" + sourcePool : "")
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }

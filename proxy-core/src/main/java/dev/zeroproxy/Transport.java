@@ -116,6 +116,20 @@ public abstract class Transport {
     }
 
     /**
+     * SPI: the option that sets {@code IP_BIND_ADDRESS_NO_PORT} on an upstream channel, or
+     * {@code null} (the default) when this transport cannot set it. The proxy sets it on every
+     * upstream channel when a {@link dev.zeroproxy.edge.SourcePool} is configured: the channel
+     * binds its source address with port 0 before connecting, and with the option the kernel
+     * defers the port to {@code connect()}, which picks one unique for the whole 4-tuple, so each
+     * source address has the full ephemeral range towards each server. Without it (the
+     * fallback) {@code bind()} picks the port from the source address alone, and one address's
+     * range is shared by the connections to all servers.
+     */
+    public NettyOption bindAddressNoPort() {
+        return null;
+    }
+
+    /**
      * SPI: a Netty channel option and the value to give it.
      *
      * @param option the Netty option

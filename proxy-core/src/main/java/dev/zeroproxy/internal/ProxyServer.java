@@ -10,6 +10,7 @@ import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.UpstreamRuntime;
+import dev.zeroproxy.edge.SourcePool;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -65,9 +66,12 @@ public final class ProxyServer implements Proxy {
     private final NamedAddresses connectAddresses = new NamedAddresses();
     private final AcceptLimit acceptLimit;
     private InetSocketAddress localAddress;
+    /** Null without a pool. */
+    private final SourcePool sourcePool;
 
     private ProxyServer(ProxyConfig config) {
         this.config = config;
+        this.sourcePool = config.sourcePool().orElse(null);
         this.memoryBudget = new MemoryBudget(config.directMemoryBudget());
         this.acceptLimit = new AcceptLimit(config.maxConnections());
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
@@ -79,6 +83,11 @@ public final class ProxyServer implements Proxy {
                 .channelFactory(upstreamChannels)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         connectionOptions.forEach((option, value) -> option(upstreamBootstrap, option, value));
+        Transport.NettyOption noPort = config.transport().bindAddressNoPort();
+        if (config.sourcePool().isPresent() && noPort != null) {
+            // The source address is bound before the connect: leave its port to the connect (see SourcePool).
+            option(upstreamBootstrap, noPort.option(), noPort.value());
+        }
     }
 
     /** The transport's upstream channels, each prepared before Netty registers it. */
@@ -268,6 +277,16 @@ public final class ProxyServer implements Proxy {
     /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */
     InetSocketAddress connectAddress(InetSocketAddress server) {
         return connectAddresses.of(server);
+    }
+
+    /**
+     * The local address an upstream connection of {@code client} to {@code upstream} binds
+     * before connecting: an address of the {@linkplain ProxyConfig#sourcePool() source pool}
+     * with port 0, or {@code null} (no pool: the kernel picks both at connect time).
+     */
+    InetSocketAddress sourceAddress(InetSocketAddress client, InetSocketAddress upstream) {
+        SourcePool pool = sourcePool;
+        return pool == null ? null : new InetSocketAddress(pool.pick(client, upstream), 0);
     }
 
     /** The upstream connect template; {@code clone(loop)} it per connection. */

@@ -26,6 +26,8 @@ import java.util.concurrent.ThreadFactory;
  * {@link #unavailabilityCause()} says why. Immutable and thread-safe.
  */
 public final class EpollTransport extends Transport {
+    private static final NettyOption BIND_ADDRESS_NO_PORT =
+            new NettyOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
     private final Splicer splicer = new EpollSplicer();
 
     /** For {@link java.util.ServiceLoader}; use {@code Transport.named("epoll")}. */
@@ -107,6 +109,12 @@ public final class EpollTransport extends Transport {
             return new NettyOption(UnixChannelOption.SO_REUSEPORT, value);
         }
         return super.channelOption(option, value);
+    }
+
+    /** Netty's own option for it: {@code EpollChannelOption.IP_BIND_ADDRESS_NO_PORT}. */
+    @Override
+    public NettyOption bindAddressNoPort() {
+        return BIND_ADDRESS_NO_PORT;
     }
 
     private static int seconds(Object duration) {

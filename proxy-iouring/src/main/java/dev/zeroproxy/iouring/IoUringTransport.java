@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringIoHandler;
@@ -45,6 +46,11 @@ import java.util.concurrent.ThreadFactory;
  * unavailable rather than lose resets.
  */
 public final class IoUringTransport extends Transport {
+    /** From Linux's {@code <linux/in.h>}: the protocol level and the option's number. */
+    private static final int IPPROTO_IP = 0;
+    private static final int IP_BIND_ADDRESS_NO_PORT = 24;
+    private static final NettyOption BIND_ADDRESS_NO_PORT = new NettyOption(
+            new IntegerUnixChannelOption("IP_BIND_ADDRESS_NO_PORT", IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT), 1);
     private static final String POLL_ADD_MULTISHOT = "io.netty.iouring.pollAddMultishotEnabled";
     private static final String ACCEPT_MULTISHOT = "io.netty.iouring.acceptMultiShotEnabled";
 
@@ -111,6 +117,18 @@ public final class IoUringTransport extends Transport {
             return new NettyOption(IoUringChannelOption.SO_REUSEPORT, value);
         }
         return super.channelOption(option, value);
+    }
+
+    /**
+     * Netty 4.2.18 has no io_uring option for it ({@code IoUringChannelOption} lacks
+     * {@code IP_BIND_ADDRESS_NO_PORT}, which epoll has), but its io_uring channels apply any
+     * {@link IntegerUnixChannelOption} as a plain {@code setsockopt(2)}: this one is
+     * {@code setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, 1)}, the call Netty's epoll
+     * option makes. The kernel honours it on IPv6 sockets too (Linux 4.2 and later).
+     */
+    @Override
+    public NettyOption bindAddressNoPort() {
+        return BIND_ADDRESS_NO_PORT;
     }
 
     private static int seconds(Object duration) {
