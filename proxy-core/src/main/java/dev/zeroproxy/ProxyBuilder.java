@@ -1,7 +1,9 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.AccessRules;
 import dev.zeroproxy.edge.ProxyProtocolAccept;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import dev.zeroproxy.edge.SourceLimits;
 import dev.zeroproxy.edge.SourcePool;
 import dev.zeroproxy.internal.ProxyServer;
 import io.netty.util.internal.PlatformDependent;
@@ -74,6 +76,8 @@ public final class ProxyBuilder {
     int maxConnections;
     ProxyProtocolAccept acceptProxyProtocol;
     ProxyProtocolSend sendProxyProtocol;
+    AccessRules accessRules = AccessRules.NONE;
+    SourceLimits sourceLimits = SourceLimits.NONE;
     /** Null: no pool, the kernel picks the source address. */
     SourcePool sourcePool;
     final Map<TcpOption<?>, Object> socketOptions = new LinkedHashMap<>();
@@ -215,6 +219,25 @@ public final class ProxyBuilder {
      */
     public ProxyBuilder maxConnections(int connections) {
         this.maxConnections = connections;
+        return this;
+    }
+
+    /**
+     * Allow and deny rules on the client's address (the socket peer), checked at accept before
+     * anything else, first match wins; default none (everyone allowed). A refused client is
+     * reset and reported ({@link ProxyListener#connectionRefused}). See {@link AccessRules}.
+     */
+    public ProxyBuilder accessRules(AccessRules rules) {
+        this.accessRules = Objects.requireNonNull(rules, "accessRules");
+        return this;
+    }
+
+    /**
+     * Limits per client address (the socket peer): connections at once and new connections per
+     * second, checked at accept; default none. See {@link SourceLimits}.
+     */
+    public ProxyBuilder sourceLimits(SourceLimits limits) {
+        this.sourceLimits = Objects.requireNonNull(limits, "sourceLimits");
         return this;
     }
 

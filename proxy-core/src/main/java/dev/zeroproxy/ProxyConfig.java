@@ -1,7 +1,9 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.edge.AccessRules;
 import dev.zeroproxy.edge.ProxyProtocolAccept;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import dev.zeroproxy.edge.SourceLimits;
 import dev.zeroproxy.edge.SourcePool;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class ProxyConfig {
     private final ProxyProtocolAccept acceptProxyProtocol;
     private final ProxyProtocolSend sendProxyProtocol;
     private final SourcePool sourcePool;
+    private final AccessRules accessRules;
+    private final SourceLimits sourceLimits;
     private final Map<TcpOption<?>, Object> socketOptions;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
@@ -58,6 +62,8 @@ public final class ProxyConfig {
         this.acceptProxyProtocol = b.acceptProxyProtocol;
         this.sendProxyProtocol = b.sendProxyProtocol;
         this.sourcePool = b.sourcePool;
+        this.accessRules = b.accessRules;
+        this.sourceLimits = b.sourceLimits;
         this.socketOptions = Collections.unmodifiableMap(new LinkedHashMap<>(b.socketOptions));
     }
 
@@ -159,6 +165,16 @@ public final class ProxyConfig {
         return Optional.ofNullable(sourcePool);
     }
 
+    /** The access rules checked at accept; {@link AccessRules#NONE} when none were set. */
+    public AccessRules accessRules() {
+        return accessRules;
+    }
+
+    /** The per-source limits checked at accept; {@link SourceLimits#NONE} when none were set. */
+    public SourceLimits sourceLimits() {
+        return sourceLimits;
+    }
+
     /** The TCP socket options set explicitly, in the order they were set. */
     public Map<TcpOption<?>, Object> socketOptions() {
         return socketOptions;
@@ -186,6 +202,8 @@ public final class ProxyConfig {
                 .directMemoryBudget(directMemoryBudget)
                 .maxConnections(maxConnections)
                 .sourcePool(sourcePool)
+                .accessRules(accessRules)
+                .sourceLimits(sourceLimits)
                 .listener(listener);
         builder.acceptProxyProtocol = acceptProxyProtocol;
         builder.sendProxyProtocol = sendProxyProtocol;
@@ -204,6 +222,8 @@ public final class ProxyConfig {
                 + (acceptProxyProtocol != null ? ", " + acceptProxyProtocol : "")
                 + (sendProxyProtocol != null ? ", " + sendProxyProtocol : "")
                 + (sourcePool != null ? ", sourcePool=" + sourcePool : "")
+                + (accessRules.isEmpty() ? "" : ", accessRules=" + accessRules)
+                + (sourceLimits == SourceLimits.NONE ? "" : ", sourceLimits=" + sourceLimits)
                 + ", socketOptions=" + socketOptions + ", writeBufferWaterMark=" + writeBufferLowWaterMark + "/"
                 + writeBufferHighWaterMark + "}";
     }

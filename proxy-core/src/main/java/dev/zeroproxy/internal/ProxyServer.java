@@ -10,6 +10,7 @@ import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.UpstreamRuntime;
+import dev.zeroproxy.edge.EdgeAdmission;
 import dev.zeroproxy.edge.SourcePool;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
@@ -65,6 +66,8 @@ public final class ProxyServer implements Proxy {
     private final Bootstrap upstreamBootstrap;
     private final NamedAddresses connectAddresses = new NamedAddresses();
     private final AcceptLimit acceptLimit;
+    /** Access rules and per-source limits, checked at accept. */
+    private final EdgeAdmission admission;
     private InetSocketAddress localAddress;
     /** Null without a pool. */
     private final SourcePool sourcePool;
@@ -74,6 +77,7 @@ public final class ProxyServer implements Proxy {
         this.sourcePool = config.sourcePool().orElse(null);
         this.memoryBudget = new MemoryBudget(config.directMemoryBudget());
         this.acceptLimit = new AcceptLimit(config.maxConnections());
+        this.admission = EdgeAdmission.create(config.accessRules(), config.sourceLimits());
         this.group = config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
@@ -302,6 +306,10 @@ public final class ProxyServer implements Proxy {
     @SuppressWarnings("unchecked")
     private static void option(AbstractBootstrap<?, ?> b, ChannelOption<?> option, Object value) {
         b.option((ChannelOption<Object>) option, value);
+    }
+
+    EdgeAdmission admission() {
+        return admission;
     }
 
     ProxyCounters counters() {

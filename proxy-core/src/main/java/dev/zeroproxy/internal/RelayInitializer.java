@@ -2,6 +2,7 @@ package dev.zeroproxy.internal;
 
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.edge.ConnectionRefusal;
+import dev.zeroproxy.edge.EdgeAdmission;
 import dev.zeroproxy.edge.ProxyHeader;
 import dev.zeroproxy.edge.ProxyProtocolAccept;
 import io.netty.channel.Channel;
@@ -41,6 +42,16 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             return;
         }
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
+        EdgeAdmission admission = server.admission();
+        if (!admission.admitsAll()) {
+            // Before anything else, the PROXY header included: a refused client costs no read.
+            ConnectionRefusal refusal = admission.admit(peer);
+            if (refusal != null) {
+                EdgeRefusals.refuse(server, client, refusal);
+                return;
+            }
+            client.closeFuture().addListener(f -> admission.released(peer));
+        }
         ProxyProtocolAccept accept = server.config().acceptProxyProtocol().orElse(null);
         if (accept == null) {
             startRelay(client, peer, null);

@@ -2,10 +2,10 @@ package dev.zeroproxy.epoll;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Transport;
-import dev.zeroproxy.testkit.ProxyProtocolSuite;
+import dev.zeroproxy.testkit.EdgeSuite;
 
-/** The PROXY protocol suite on epoll with {@link Forwarding#AUTO}. */
-class EpollAutoProxyProtocolTest extends ProxyProtocolSuite {
+/** The edge suite on epoll with {@link Forwarding#SPLICE}. */
+class EpollSpliceEdgeTest extends EdgeSuite {
     @Override
     protected Transport transport() {
         return Transport.named("epoll");
@@ -13,6 +13,6 @@ class EpollAutoProxyProtocolTest extends ProxyProtocolSuite {
 
     @Override
     protected Forwarding forwarding() {
-        return Forwarding.AUTO;
+        return Forwarding.SPLICE;
     }
 }

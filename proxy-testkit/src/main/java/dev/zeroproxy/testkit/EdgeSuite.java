@@ -35,15 +35,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The PROXY protocol through a real proxy, written once and run for every transport × mode:
- * a header accepted in one read with the payload, in two reads, byte by byte; refused when
- * untrusted, malformed, late, or with a wrong CRC32C; LOCAL; and a round trip through two
- * proxies, the first sending (v1 and v2), the second accepting, with the original client
- * preserved. Payloads are random and compared byte for byte; after each test no channel is left
+ * The proxy's edges through a real proxy, written once and run for every transport × mode. The
+ * PROXY protocol: a header accepted in one read with the payload, in two reads, byte by byte;
+ * refused when untrusted, malformed, late, or with a wrong CRC32C; LOCAL; a round trip through
+ * two proxies, the first sending (v1 and v2), the second accepting, with the original client
+ * preserved. Access rules in their order, and the per-source limits, each refusal a reset that
+ * reaches no upstream. Payloads are random and compared byte for byte; after each test no channel is left
  * and (paranoid leak detection) no buffer.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class ProxyProtocolSuite {
+public abstract class EdgeSuite {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final InetSocketAddress REAL_CLIENT = new InetSocketAddress(address(192, 0, 2, 7), 51_000);
     private static final InetSocketAddress REAL_DESTINATION = new InetSocketAddress(address(198, 51, 100, 1), 443);
@@ -275,6 +276,77 @@ public abstract class ProxyProtocolSuite {
         sendExpectingReset(proxy, ProxyHeaders.concat(header, new byte[] {1, 2, 3}));
         assertRefused(events, accepted, ConnectionRefusal.Reason.PROXY_HEADER_MALFORMED);
         assertEquals("CRC32C mismatch", events.refusals().get(0).detail());
+    }
+
+    // ---- access rules and per-source limits ----
+
+    private Socket connectFrom(Proxy proxy, int lastOctet) throws IOException {
+        Socket socket = new Socket();
+        toClose.add(socket);
+        socket.setTcpNoDelay(true);
+        socket.bind(new InetSocketAddress(address(127, 0, 0, lastOctet), 0));
+        socket.connect(proxy.localAddress(), 5_000);
+        socket.setSoTimeout((int) PATIENCE.toMillis());
+        return socket;
+    }
+
+    /** From {@code lastOctet}: a reset somewhere between connect and the first read (a refusal). */
+    private void refusedFrom(Proxy proxy, int lastOctet) {
+        assertThrows(SocketException.class, () -> {
+            Socket client = connectFrom(proxy, lastOctet);
+            client.getOutputStream().write(1);
+            while (client.getInputStream().read() >= 0) {
+                // nothing should come
+            }
+            throw new AssertionError("a clean EOF instead of a reset");
+        });
+    }
+
+    @Test
+    void accessRulesApplyInOrderFirstMatchWins() throws Exception {
+        RecordingListener events = new RecordingListener();
+        AtomicInteger accepted = new AtomicInteger();
+        Proxy proxy = start(echo(accepted).address(), events, b -> b.accessRules(
+                dev.zeroproxy.edge.AccessRules.builder().allow("127.0.0.5").deny("127.0.0.0/8").allow("127.0.0.6").build()));
+        echoes(connectFrom(proxy, 5), Payload.bytes(6, 4096));
+        refusedFrom(proxy, 6);
+        Await.until(() -> events.refusals().size() == 1, PATIENCE, () -> "one refusal heard");
+        assertEquals(ConnectionRefusal.Reason.DENIED, events.refusals().get(0).reason());
+        assertEquals(1, accepted.get(), "only the allowed client reached the upstream");
+    }
+
+    @Test
+    void aSourceAtItsConnectionLimitIsRefusedUntilOneCloses() throws Exception {
+        RecordingListener events = new RecordingListener();
+        AtomicInteger accepted = new AtomicInteger();
+        Proxy proxy = start(echo(accepted).address(), events, b -> b.sourceLimits(
+                dev.zeroproxy.edge.SourceLimits.builder().maxConnectionsPerSource(2).build()));
+        Socket first = connectFrom(proxy, 8);
+        Socket second = connectFrom(proxy, 8);
+        first.getOutputStream().write(1);
+        assertEquals(1, first.getInputStream().read());
+        second.getOutputStream().write(2);
+        assertEquals(2, second.getInputStream().read());
+        refusedFrom(proxy, 8);
+        echoes(connectFrom(proxy, 9), Payload.bytes(7, 1024));
+        first.close();
+        Await.until(() -> proxy.stats().activeConnections() == 1, PATIENCE, () -> "the first closed");
+        echoes(connectFrom(proxy, 8), Payload.bytes(8, 1024));
+        assertEquals(1L, proxy.stats().refusedConnections().get(ConnectionRefusal.Reason.TOO_MANY_FROM_SOURCE));
+    }
+
+    @Test
+    void aSourceOverItsRateIsRefused() throws Exception {
+        RecordingListener events = new RecordingListener();
+        Proxy proxy = start(echo(new AtomicInteger()).address(), events, b -> b.sourceLimits(
+                dev.zeroproxy.edge.SourceLimits.builder().maxNewConnectionsPerSecondPerSource(3).build()));
+        for (int i = 0; i < 3; i++) {
+            echoes(connectFrom(proxy, 10), Payload.bytes(9 + i, 512));
+        }
+        refusedFrom(proxy, 10);
+        Await.until(() -> events.refusals().size() == 1, PATIENCE, () -> "one refusal heard");
+        assertEquals(ConnectionRefusal.Reason.TOO_FAST_FROM_SOURCE, events.refusals().get(0).reason());
+        echoes(connectFrom(proxy, 11), Payload.bytes(13, 512));
     }
 
     // ---- sent, then accepted by a second proxy ----

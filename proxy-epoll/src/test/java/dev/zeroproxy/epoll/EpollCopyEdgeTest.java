@@ -1,13 +1,14 @@
-package dev.zeroproxy.testkit;
+package dev.zeroproxy.epoll;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.testkit.EdgeSuite;
 
-/** The PROXY protocol suite on nio with {@link Forwarding#COPY}. */
-class NioCopyProxyProtocolTest extends ProxyProtocolSuite {
+/** The edge suite on epoll with {@link Forwarding#COPY}. */
+class EpollCopyEdgeTest extends EdgeSuite {
     @Override
     protected Transport transport() {
-        return Transport.named("nio");
+        return Transport.named("epoll");
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.zeroproxy.epoll;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Transport;
-import dev.zeroproxy.testkit.ProxyProtocolSuite;
+import dev.zeroproxy.testkit.EdgeSuite;
 
-/** The PROXY protocol suite on epoll with {@link Forwarding#COPY}. */
-class EpollCopyProxyProtocolTest extends ProxyProtocolSuite {
+/** The edge suite on epoll with {@link Forwarding#AUTO}. */
+class EpollAutoEdgeTest extends EdgeSuite {
     @Override
     protected Transport transport() {
         return Transport.named("epoll");
@@ -13,6 +13,6 @@ class EpollCopyProxyProtocolTest extends ProxyProtocolSuite {
 
     @Override
     protected Forwarding forwarding() {
-        return Forwarding.COPY;
+        return Forwarding.AUTO;
     }
 }

@@ -2,10 +2,10 @@ package dev.zeroproxy.iouring;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Transport;
-import dev.zeroproxy.testkit.ProxyProtocolSuite;
+import dev.zeroproxy.testkit.EdgeSuite;
 
-/** The PROXY protocol suite on io_uring with {@link Forwarding#COPY}. */
-class IoUringCopyProxyProtocolTest extends ProxyProtocolSuite {
+/** The edge suite on io_uring with {@link Forwarding#COPY}. */
+class IoUringCopyEdgeTest extends EdgeSuite {
     @Override
     protected Transport transport() {
         return Transport.named("io_uring");
