@@ -50,10 +50,15 @@ public final class ProxyProtocolAccept {
             throw new InvalidSettingException("acceptProxyProtocol", "no trusted source",
                     "at least one trusted proxy address or CIDR");
         }
-        AccessRules.Builder rules = AccessRules.builder();
-        cidrs.forEach(rules::allow);
-        rules.deny("0.0.0.0/0").deny("::/0");
-        return new ProxyProtocolAccept(cidrs, rules.build(), DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_TLV_BYTES);
+        try {
+            AccessRules.Builder rules = AccessRules.builder();
+            cidrs.forEach(rules::allow);
+            rules.deny("all");
+            return new ProxyProtocolAccept(cidrs, rules.build(), DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_TLV_BYTES);
+        } catch (InvalidSettingException e) {
+            // The rules' own words, under this setting's name.
+            throw new InvalidSettingException("acceptProxyProtocol", e.value(), e.expected());
+        }
     }
 
     /** These settings with a header timeout of {@code timeout} (default 3 s; at least 1 ms). */

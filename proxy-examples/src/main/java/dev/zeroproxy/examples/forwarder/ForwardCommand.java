@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -136,6 +137,9 @@ public final class ForwardCommand implements Callable<Integer> {
                     + " the port is refused if anything listens on it already.")
     private Boolean reusePort;
 
+    @Mixin
+    private EdgeOptions edge = new EdgeOptions();
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
                     + " and Netty's debug output) (default: info).")
@@ -188,6 +192,11 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         if (maxConnections != null) {
             builder.maxConnections(maxConnections);
+        }
+        try {
+            edge.applyTo(builder, spec.commandLine().getParseResult().originalArgs());
+        } catch (IllegalArgumentException e) {
+            throw usage(SettingMessages.inOptionTerms(e));
         }
         if (directMemoryBudget != null) {
             builder.directMemoryBudget(directMemoryBudget);

@@ -154,6 +154,44 @@ class ForwardCommandTest {
         assertOneLineUsageError(run, flag, problem);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--allow                    | 10.0.0.0/33 | --allow: 10.0.0.0/33 (expected: ",
+        "--deny                     | nowhere     | --deny: nowhere (expected: ",
+        "--accept-proxy             | 10.1.2.3/8  | --accept-proxy: 10.1.2.3/8 (expected: ",
+        "--send-proxy               | v3          | --send-proxy: 'v3' (expected: v1 or v2)",
+        "--source                   | localhost   | --source: 'localhost' is not an IP address",
+        "--max-conn-per-source      | -1          | --max-conn-per-source: -1 (expected: ",
+        "--max-conn-rate-per-source | fast        | --max-conn-rate-per-source: 'fast' (expected: ",
+    })
+    void badEdgeSettingsAreUsageErrorsNamingTheFlagAndTheValue(String option, String value, String problem) {
+        Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", option,
+                value);
+        assertOneLineUsageError(run, problem);
+    }
+
+    @Test
+    void edgeFlagsSetTheProxysEdges() {
+        AtomicReference<Proxy> started = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            started.set(proxy);
+            proxy.close();
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--transport", "nio",
+                "--allow", "127.0.0.5", "--deny", "127.0.0.0/8", "--allow", "all", "--accept-proxy",
+                "--send-proxy", "v2", "--source", "127.0.0.2,127.0.0.3", "--max-conn-per-source", "10",
+                "--max-conn-rate-per-source", "20/s");
+        assertEquals(0, run.exitCode(), run.err());
+        dev.zeroproxy.ProxyConfig config = started.get().config();
+        assertEquals("[allow 127.0.0.5/32 (rule 1), deny 127.0.0.0/8 (rule 2), allow all (rule 3)]",
+                config.accessRules().rules().stream().map(r -> r.describe()).toList().toString());
+        assertEquals(List.of("127.0.0.0/8", "::1"), config.acceptProxyProtocol().orElseThrow().trusted());
+        assertEquals(2, config.sendProxyProtocol().orElseThrow().version());
+        assertEquals(10, config.sourceLimits().maxConnectionsPerSource());
+        assertEquals(20, config.sourceLimits().maxNewConnectionsPerSecondPerSource());
+        assertTrue(config.sourcePool().isPresent());
+    }
+
     @Test
     void theSameUpstreamTwiceIsRefused() {
         Run run = runExpectingRefusal("forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9",
