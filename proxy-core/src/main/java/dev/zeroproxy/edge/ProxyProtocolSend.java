@@ -62,6 +62,18 @@ public record ProxyProtocolSend(int version, boolean crc32c, boolean passTlvs, L
         return new ProxyProtocolSend(version, crc32c, passTlvs, more);
     }
 
+    /**
+     * A {@code LOCAL} header of this version, for a health check to send to a server that
+     * requires one ({@code HealthCheck.builder().send(ProxyProtocolSend.v2().localHeader())}): v2's
+     * 16 bytes with command LOCAL and no address, or v1's {@code "PROXY UNKNOWN\r\n"}.
+     */
+    public byte[] localHeader() {
+        if (version == 1) {
+            return "PROXY UNKNOWN\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x20, 0x00, 0x00, 0x00};
+    }
+
     @Override
     public String toString() {
         return "send PROXY v" + version + (crc32c ? " with CRC32C" : "") + (added.isEmpty() ? "" : " + " + added);

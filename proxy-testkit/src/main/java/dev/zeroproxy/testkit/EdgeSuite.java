@@ -208,6 +208,19 @@ public abstract class EdgeSuite {
         assertEquals(info.client(), info.originalClient());
     }
 
+    @Test
+    void theLocalHeaderAHealthCheckSendsIsAccepted() throws Exception {
+        RecordingListener events = new RecordingListener();
+        Proxy proxy = start(echo(new AtomicInteger()).address(), events, b -> b.acceptProxyProtocol(trustLoopback()));
+        for (ProxyProtocolSend version : List.of(ProxyProtocolSend.v1(), ProxyProtocolSend.v2())) {
+            Socket client = connect(proxy);
+            client.getOutputStream().write(version.localHeader());
+            echoes(client, Payload.bytes(14, 512));
+        }
+        Await.until(() -> events.of("connected").size() == 2, PATIENCE, () -> "both connected");
+        assertTrue(events.of("connected").stream().allMatch(e -> e.connection().proxyHeader().local()));
+    }
+
     // ---- refused ----
 
     /**
