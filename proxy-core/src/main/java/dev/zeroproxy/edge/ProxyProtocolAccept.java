@@ -25,6 +25,8 @@ public final class ProxyProtocolAccept {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(3);
     /** Default most bytes of v2 TLVs a header may carry. */
     public static final int DEFAULT_MAX_TLV_BYTES = 4096;
+    /** Largest {@link #maxTlvBytes(int)}. */
+    public static final int MAX_TLV_BYTES = 65_535 - 216;
 
     private final List<String> trusted;
     private final AccessRules trust;
@@ -70,10 +72,14 @@ public final class ProxyProtocolAccept {
         return new ProxyProtocolAccept(trusted, trust, timeout, maxTlvBytes);
     }
 
-    /** These settings with at most {@code bytes} of v2 TLVs (default 4096; 0..65519). */
+    /**
+     * These settings with at most {@code bytes} of v2 TLVs (default 4096; 0..65319: a v2 header is
+     * at most 65,535 bytes after its fixed 16, of which Netty's decoder reserves the largest
+     * address block, 216 bytes).
+     */
     public ProxyProtocolAccept maxTlvBytes(int bytes) {
-        if (bytes < 0 || bytes > 65_535 - 16) {
-            throw InvalidSettingException.outOfRange("maxTlvBytes", bytes, 0, 65_535 - 16, "bytes");
+        if (bytes < 0 || bytes > MAX_TLV_BYTES) {
+            throw InvalidSettingException.outOfRange("maxTlvBytes", bytes, 0, MAX_TLV_BYTES, "bytes");
         }
         return new ProxyProtocolAccept(trusted, trust, headerTimeout, bytes);
     }

@@ -45,7 +45,8 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator, RecvBy
         void readStarting();
     }
 
-    private final ReadCounter counter;
+    /** Whom reads are told: a phase before the relay, then the relay's pump (see {@link #countInto}). */
+    private ReadCounter counter;
     private ChannelConfig config;
     private int sizes = ReadSizes.INITIAL;
     private int messages;
@@ -55,6 +56,15 @@ final class CountingRecvByteBufAllocator implements RecvByteBufAllocator, RecvBy
 
     CountingRecvByteBufAllocator(ReadCounter counter) {
         this.counter = counter;
+    }
+
+    /**
+     * From now on, reads are told to {@code next}: a channel that read before its relay existed
+     * (the PROXY header phase) keeps this allocator, since Netty keeps the handle of a channel's
+     * first read for its life and would ignore a new allocator. On the channel's event loop.
+     */
+    void countInto(ReadCounter next) {
+        counter = next;
     }
 
     /** This object: it is already its channel's own (see the class comment). */

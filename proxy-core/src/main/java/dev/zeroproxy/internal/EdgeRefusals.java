@@ -15,6 +15,14 @@ final class EdgeRefusals {
 
     private EdgeRefusals() { }
 
+    /** Closes {@code client} with a reset, without a refusal to report (the proxy is stopping). */
+    static void closeQuietly(Channel client) {
+        if (client.isOpen()) {
+            client.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        client.close();
+    }
+
     static void refuse(ProxyServer server, Channel client, ConnectionRefusal refusal) {
         server.counters().refused.get(refusal.reason()).increment();
         LOGGER.debug("Refused {}: {} ({})", refusal.client(), refusal.reason(), refusal.detail());

@@ -66,6 +66,7 @@ final class ProxyHeaderCrc extends ChannelInboundHandlerAdapter {
         return (seen[14] & 0xFF) << 8 | (seen[15] & 0xFF);
     }
 
+    /** Every CRC32C TLV the header carries must be 4 bytes and match; none at all passes. */
     private boolean checksumMatches() {
         int family = (seen[13] & 0xF0) >> 4;
         int addresses = family == 1 ? 12 : family == 2 ? 36 : family == 3 ? 216 : 0;
@@ -73,18 +74,25 @@ final class ProxyHeaderCrc extends ChannelInboundHandlerAdapter {
         while (at + 3 <= length) {
             int type = seen[at] & 0xFF;
             int valueLength = (seen[at + 1] & 0xFF) << 8 | (seen[at + 2] & 0xFF);
-            if (type == TLV_CRC32C && valueLength == 4 && at + 7 <= length) {
-                long stated = (seen[at + 3] & 0xFFL) << 24 | (seen[at + 4] & 0xFFL) << 16
-                        | (seen[at + 5] & 0xFFL) << 8 | (seen[at + 6] & 0xFFL);
-                byte[] zeroed = Arrays.copyOf(seen, length);
-                Arrays.fill(zeroed, at + 3, at + 7, (byte) 0);
-                CRC32C crc = new CRC32C();
-                crc.update(zeroed, 0, length);
-                return crc.getValue() == stated;
+            if (type == TLV_CRC32C) {
+                if (valueLength != 4 || at + 7 > length || !crcAt(at + 3)) {
+                    return false;
+                }
             }
             at += 3 + valueLength;
         }
-        // No checksum to verify (a malformed TLV list is the decoder's to refuse).
+        // A malformed TLV list past this point is the decoder's to refuse.
         return true;
+    }
+
+    /** Whether the 4 bytes at {@code value} hold the CRC32C of the header with them zeroed. */
+    private boolean crcAt(int value) {
+        long stated = (seen[value] & 0xFFL) << 24 | (seen[value + 1] & 0xFFL) << 16
+                | (seen[value + 2] & 0xFFL) << 8 | (seen[value + 3] & 0xFFL);
+        byte[] zeroed = Arrays.copyOf(seen, length);
+        Arrays.fill(zeroed, value, value + 4, (byte) 0);
+        CRC32C crc = new CRC32C();
+        crc.update(zeroed, 0, length);
+        return crc.getValue() == stated;
     }
 }

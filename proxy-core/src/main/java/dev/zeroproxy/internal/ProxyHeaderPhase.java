@@ -24,7 +24,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,26 +46,34 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
     private final ProxyServer server;
     private final InetSocketAddress peer;
     private final ProxyHeaderCrc crc;
-    private final Consumer<ProxyHeader> next;
+    /** Gets the header, and how many bytes followed it in the decoder's last read. */
+    private final BiConsumer<ProxyHeader, Integer> next;
+    private final ProxyHeaderDecoder decoder;
     private ScheduledFuture<?> timeout;
     private boolean over;
 
-    private ProxyHeaderPhase(ProxyServer server, InetSocketAddress peer, ProxyHeaderCrc crc,
-            Consumer<ProxyHeader> next) {
+    private ProxyHeaderPhase(ProxyServer server, InetSocketAddress peer, ProxyHeaderCrc crc, ProxyHeaderDecoder decoder,
+            BiConsumer<ProxyHeader, Integer> next) {
         this.server = server;
         this.peer = peer;
         this.crc = crc;
+        this.decoder = decoder;
         this.next = next;
     }
 
-    /** Starts the phase on {@code client}; {@code next} gets the header, on the loop, once it is read and valid. */
+    /**
+     * Starts the phase on {@code client}; {@code next} gets the header, on the loop, once it is
+     * read and valid, with the count of bytes that followed it in the same read (payload, which
+     * the decoder hands on next).
+     */
     static void start(ProxyServer server, Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
-            Consumer<ProxyHeader> next) {
+            BiConsumer<ProxyHeader, Integer> next) {
         ProxyHeaderCrc crc = new ProxyHeaderCrc();
-        ProxyHeaderPhase phase = new ProxyHeaderPhase(server, peer, crc, next);
+        ProxyHeaderDecoder decoder = new ProxyHeaderDecoder(accept.maxTlvBytes());
+        ProxyHeaderPhase phase = new ProxyHeaderPhase(server, peer, crc, decoder, next);
         client.pipeline().addLast("proxy-header-reset", ResetOnClose.INSTANCE)
                 .addLast("proxy-header-crc", crc)
-                .addLast("proxy-header-decoder", new HAProxyMessageDecoder(accept.maxTlvBytes()))
+                .addLast("proxy-header-decoder", decoder)
                 .addLast("proxy-header", phase);
         long millis = accept.headerTimeout().toMillis();
         phase.timeout = client.eventLoop().schedule(() -> phase.refuse(client,
@@ -102,7 +110,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
         ctx.pipeline().remove(this);
         // The relay's pump joins the pipeline now, behind the decoder, which then removes itself
         // and hands what followed the header to it.
-        next.accept(header);
+        next.accept(header, decoder.leftover());
     }
 
     @Override
@@ -159,6 +167,18 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
                 ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
             }
             ctx.close(promise);
+        }
+    }
+
+    /** Netty's decoder, telling how many bytes it holds past the header it decoded. */
+    private static final class ProxyHeaderDecoder extends HAProxyMessageDecoder {
+        ProxyHeaderDecoder(int maxTlvBytes) {
+            super(maxTlvBytes);
+        }
+
+        int leftover() {
+            ByteBuf held = internalBuffer();
+            return held == null ? 0 : held.readableBytes();
         }
     }
 

@@ -324,16 +324,24 @@ public final class ProxyServer implements Proxy {
         return connectionIds.incrementAndGet();
     }
 
+    /**
+     * A client channel was accepted: it holds a descriptor and a place under the connection limit
+     * from now until it closes, whatever comes first (a refusal, the PROXY header phase, a relay).
+     */
+    void connectionAccepted(Channel client) {
+        channelOpened(client);
+        acceptLimit.connectionOpened();
+        client.closeFuture().addListener(f -> acceptLimit.connectionClosed());
+    }
+
     void relayOpened(Relay relay) {
         counters.accepted.increment();
         counters.active.increment();
-        acceptLimit.connectionOpened();
         relays.add(relay);
     }
 
     void relayClosed(Relay relay) {
         counters.active.decrement();
-        acceptLimit.connectionClosed();
         relays.remove(relay);
         if (relays.isEmpty()) {
             synchronized (relays) {

@@ -111,8 +111,12 @@ final class Relay implements PumpOwner {
      * upstream, and starts the set-up phase. Called once the client channel is registered.
      */
     void open() {
-        server.channelOpened(client);
-        client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
+        if (client.config().getRecvByteBufAllocator() instanceof CountingRecvByteBufAllocator counting) {
+            // The channel read before the relay (the PROXY header): its handle is kept; redirect it.
+            counting.countInto(fromClient);
+        } else {
+            client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(fromClient));
+        }
         client.pipeline().addLast("pump", fromClient);
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
         if (idleWheel != null) {
@@ -121,6 +125,16 @@ final class Relay implements PumpOwner {
 
         connector = new UpstreamConnector(server, this);
         connector.start();
+    }
+
+    /**
+     * Bytes the client sent in the same read as its PROXY header, read before this relay existed:
+     * counted now, as read from the client (they are forwarded with the rest).
+     */
+    void countEarlyClientBytes(int bytes) {
+        if (bytes > 0) {
+            fromClient.bytesRead(bytes);
+        }
     }
 
     /** The connector started an attempt on {@code channel}: the pair's upstream, should it close meanwhile. */

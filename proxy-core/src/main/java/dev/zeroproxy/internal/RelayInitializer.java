@@ -42,6 +42,7 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             return;
         }
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
+        server.connectionAccepted(client);
         EdgeAdmission admission = server.admission();
         if (!admission.admitsAll()) {
             // Before anything else, the PROXY header included: a refused client costs no read.
@@ -63,14 +64,25 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
                     "not one of the trusted proxies " + accept.trusted()));
             return;
         }
-        ProxyHeaderPhase.start(server, client, peer, accept, header -> startRelay(client, peer, header));
+        // Counting from the first read: Netty keeps the handle of a channel's first read for its
+        // life, so the relay's pump takes this allocator over rather than setting its own.
+        client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(new HeaderReads(client)));
+        ProxyHeaderPhase.start(server, client, peer, accept, (header, leftover) -> {
+            if (!server.isAccepting()) {
+                // The proxy stopped accepting while this header came: no new relay now.
+                EdgeRefusals.closeQuietly(client);
+                return;
+            }
+            startRelay(client, peer, header).countEarlyClientBytes(leftover);
+        });
     }
 
-    private void startRelay(Channel client, InetSocketAddress peer, ProxyHeader header) {
+    private Relay startRelay(Channel client, InetSocketAddress peer, ProxyHeader header) {
         ConnectionInfo info = new ConnectionInfo(server.nextConnectionId(), peer, null, header);
         Relay relay = new Relay(server, client, info, idleWheel(client.eventLoop()));
         server.relayOpened(relay);
         relay.open();
+        return relay;
     }
 
     /** The loop's idle-check wheel; null when connections have no idle timeout. */

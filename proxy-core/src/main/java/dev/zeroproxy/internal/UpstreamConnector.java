@@ -131,7 +131,7 @@ final class UpstreamConnector implements UpstreamAttempt {
         connect = server.upstreamBootstrap().clone(loop)
                 .handler(ConnectingHandler.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-                .connect(server.connectAddress(address), server.sourceAddress(info.client(), address));
+                .connect(server.connectAddress(address), server.sourceAddress(info.originalClient(), address));
         if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
             // No socket (out of descriptors): Netty's placeholder channel is registered nowhere
             // and cannot be closed; retrying elsewhere would fail the same way.

@@ -28,7 +28,8 @@ public interface Balancer {
      * Picks a server for a connection from {@code client}, among the servers {@code usable}
      * accepts (up, not draining, below its connection limit, not tried yet by this connection).
      *
-     * @param client the client's address (the socket peer); source hashing keys on its IP address
+     * @param client the real client: the socket peer, or what an accepted PROXY protocol header said;
+     *     source hashing keys on its IP address
      * @param usable which servers may be picked now; evaluating it is cheap
      * @return the server, or null when {@code usable} accepts none of the servers
      */

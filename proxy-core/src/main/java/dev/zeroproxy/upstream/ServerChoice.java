@@ -25,7 +25,8 @@ final class ServerChoice {
     /** The server for {@code attempt} among {@code servers}, with a slot taken on it; null when none can take it. */
     GroupServer pick(List<GroupServer> servers, UpstreamAttempt attempt) {
         List<UpstreamLease> failed = attempt.failedBefore();
-        InetSocketAddress client = attempt.connection().client();
+        // The real client (what an accepted PROXY header said), so that source hashing keys on it.
+        InetSocketAddress client = attempt.connection().originalClient();
         // Backups only while no primary is up: primaries that are up but full make the
         // connection wait for one of them, as in HAProxy.
         boolean backups = !anyUp(servers, false);

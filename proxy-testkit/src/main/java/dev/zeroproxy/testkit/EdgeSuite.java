@@ -209,6 +209,32 @@ public abstract class EdgeSuite {
     }
 
     @Test
+    void aClientBehindAHeaderIsCountedFromItsFirstPayloadByteAndNotCutAsIdle() throws Exception {
+        RecordingListener events = new RecordingListener();
+        LoopbackServer sink = LoopbackServer.start(socket -> {
+            socket.getInputStream().readAllBytes();
+            socket.shutdownOutput();
+        });
+        toClose.add(sink);
+        Proxy proxy = start(sink.address(), events,
+                b -> b.acceptProxyProtocol(trustLoopback()).idleTimeout(Duration.ofMillis(600)));
+        Socket client = connect(proxy);
+        byte[] chunk = Payload.bytes(15, 1000);
+        // The first payload comes in the header's own write: read before the relay existed.
+        client.getOutputStream().write(ProxyHeaders.concat(ProxyHeaders.v2(REAL_CLIENT, REAL_DESTINATION, false), chunk));
+        for (int i = 1; i < 20; i++) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            client.getOutputStream().write(chunk);
+        }
+        client.shutdownOutput();
+        assertEquals(-1, client.getInputStream().read(), "a clean end, not an idle cut");
+        events.awaitClosed(1, 20);
+        RecordingListener.Event closed = events.of("closed").get(0);
+        assertNull(closed.cause(), "ended cleanly: " + closed.cause());
+        assertEquals(20 * 1000L, closed.summary().bytesFromClient(), "every payload byte counted, the header's not");
+    }
+
+    @Test
     void theLocalHeaderAHealthCheckSendsIsAccepted() throws Exception {
         RecordingListener events = new RecordingListener();
         Proxy proxy = start(echo(new AtomicInteger()).address(), events, b -> b.acceptProxyProtocol(trustLoopback()));

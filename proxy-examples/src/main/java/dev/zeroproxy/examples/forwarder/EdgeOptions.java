@@ -11,19 +11,18 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
  * The {@code forward} flags of the proxy's edges (issue 11): the PROXY protocol accepted and
  * sent, source addresses for upstream connections, access rules and per-source limits. A
  * picocli mixin; {@code --allow} and {@code --deny} keep their order across both flags (the first
- * matching rule wins), read back from the arguments as typed.
+ * matching rule wins): each is one occurrence of a repeated exclusive group.
  */
 public final class EdgeOptions {
     /** The proxies trusted by a bare {@code --accept-proxy}: this machine only. */
     static final String LOOPBACK = "127.0.0.0/8,::1";
-
-    private final List<String[]> rules = new ArrayList<>();
 
     @Option(names = "--accept-proxy", arity = "0..1", paramLabel = "CIDR[,CIDR...]", fallbackValue = LOOPBACK,
             description = "Require a PROXY protocol header (v1 or v2) from every client, and accept clients only from"
@@ -50,52 +49,34 @@ public final class EdgeOptions {
                     + " (default: no limit).")
     private String maxConnRatePerSource;
 
-    @Option(names = "--allow", paramLabel = "CIDR",
-            description = "Allow clients from CIDR (e.g. 10.0.0.0/8, ::1, all); --allow and --deny apply in the order"
-                    + " given, first match wins; a client no rule matches is allowed.")
-    private List<String> allow = new ArrayList<>();
+    /** One {@code --allow} or {@code --deny}; picocli keeps the order of a repeated group's occurrences. */
+    static final class Rule {
+        @Option(names = "--allow", paramLabel = "CIDR", required = true,
+                description = "Allow clients from CIDR (e.g. 10.0.0.0/8, ::1, all); --allow and --deny apply in the"
+                        + " order given, first match wins; a client no rule matches is allowed.")
+        String allow;
 
-    @Option(names = "--deny", paramLabel = "CIDR",
-            description = "Refuse clients from CIDR (e.g. 0.0.0.0/0 or all, last, to allow only what --allow lists).")
-    private List<String> deny = new ArrayList<>();
-
-    /**
-     * The rules in the order they were given across both flags, from the command line as typed:
-     * picocli keeps each flag's values in its own list, which would lose the order between them.
-     */
-    private void orderRules(List<String> args) {
-        rules.clear();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            for (String verb : new String[] {"allow", "deny"}) {
-                String flag = "--" + verb;
-                if (arg.equals(flag) && i + 1 < args.size()) {
-                    rules.add(new String[] {verb, args.get(++i)});
-                } else if (arg.startsWith(flag + "=")) {
-                    rules.add(new String[] {verb, arg.substring(flag.length() + 1)});
-                }
-            }
-        }
-        if (rules.size() != allow.size() + deny.size()) {
-            throw new IllegalStateException("--allow/--deny: " + rules.size() + " rules found in the arguments, "
-                    + (allow.size() + deny.size()) + " parsed (expected: the same)");
-        }
+        @Option(names = "--deny", paramLabel = "CIDR", required = true,
+                description = "Refuse clients from CIDR (e.g. 0.0.0.0/0 or all, last, to allow only what --allow lists).")
+        String deny;
     }
 
+    @ArgGroup(exclusive = true, multiplicity = "0..*")
+    private List<Rule> rules = new ArrayList<>();
+
     /**
-     * Puts these settings on {@code builder}; {@code args} are the command's arguments as typed.
+     * Puts these settings on {@code builder}.
      *
      * @throws IllegalArgumentException naming the flag and the value, for a value the flag does not take
      */
-    void applyTo(ProxyBuilder builder, List<String> args) {
-        orderRules(args);
+    void applyTo(ProxyBuilder builder) {
         if (!rules.isEmpty()) {
             AccessRules.Builder access = AccessRules.builder();
-            for (String[] rule : rules) {
-                if (rule[0].equals("allow")) {
-                    access.allow(rule[1]);
+            for (Rule rule : rules) {
+                if (rule.allow != null) {
+                    access.allow(rule.allow);
                 } else {
-                    access.deny(rule[1]);
+                    access.deny(rule.deny);
                 }
             }
             builder.accessRules(access.build());

@@ -194,7 +194,7 @@ public final class ForwardCommand implements Callable<Integer> {
             builder.maxConnections(maxConnections);
         }
         try {
-            edge.applyTo(builder, spec.commandLine().getParseResult().originalArgs());
+            edge.applyTo(builder);
         } catch (IllegalArgumentException e) {
             throw usage(SettingMessages.inOptionTerms(e));
         }
