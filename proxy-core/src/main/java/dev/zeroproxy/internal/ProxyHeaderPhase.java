@@ -43,16 +43,16 @@ import org.slf4j.LoggerFactory;
 final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProxyHeaderPhase.class);
 
-    private final ProxyServer server;
+    private final Consumer<ConnectionRefusal> refusals;
     private final InetSocketAddress peer;
     private final ProxyHeaderCrc crc;
     private final Consumer<ProxyHeader> next;
     private ScheduledFuture<?> timeout;
     private boolean over;
 
-    private ProxyHeaderPhase(ProxyServer server, InetSocketAddress peer, ProxyHeaderCrc crc,
+    private ProxyHeaderPhase(Consumer<ConnectionRefusal> refusals, InetSocketAddress peer, ProxyHeaderCrc crc,
             Consumer<ProxyHeader> next) {
-        this.server = server;
+        this.refusals = refusals;
         this.peer = peer;
         this.crc = crc;
         this.next = next;
@@ -61,8 +61,18 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
     /** Starts the phase on {@code client}; {@code next} gets the header, on the loop, once it is read and valid. */
     static void start(ProxyServer server, Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
             Consumer<ProxyHeader> next) {
+        install(client, peer, accept, next, refusal -> EdgeRefusals.refuse(server, client, refusal));
+    }
+
+    /**
+     * {@link #start} without a server: a refusal goes to {@code refusals} (which must end the
+     * connection, as {@link EdgeRefusals#refuse} does) instead of the server's counters and
+     * listener. For the PROXY header fuzzer, which runs this phase on an {@code EmbeddedChannel}.
+     */
+    static void install(Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
+            Consumer<ProxyHeader> next, Consumer<ConnectionRefusal> refusals) {
         ProxyHeaderCrc crc = new ProxyHeaderCrc();
-        ProxyHeaderPhase phase = new ProxyHeaderPhase(server, peer, crc, next);
+        ProxyHeaderPhase phase = new ProxyHeaderPhase(refusals, peer, crc, next);
         client.pipeline().addLast("proxy-header-reset", ResetOnClose.INSTANCE)
                 .addLast("proxy-header-crc", crc)
                 .addLast("proxy-header-decoder", new HAProxyMessageDecoder(accept.maxTlvBytes()))
@@ -91,7 +101,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
             message.release();
         }
         if (Boolean.FALSE.equals(crc.verdict())) {
-            refuse(ctx.channel(), ConnectionRefusal.Reason.PROXY_HEADER_MALFORMED, "CRC32C mismatch");
+            refuse(ctx.channel(), ConnectionRefusal.Reason.PROXY_HEADER_MALFORMED, crc.problem());
             return;
         }
         end();
@@ -134,7 +144,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
             return;
         }
         end();
-        EdgeRefusals.refuse(server, client, new ConnectionRefusal(peer, reason, detail));
+        refusals.accept(new ConnectionRefusal(peer, reason, detail));
     }
 
     private void end() {
