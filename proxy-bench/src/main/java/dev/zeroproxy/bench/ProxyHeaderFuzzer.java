@@ -401,12 +401,14 @@ public final class ProxyHeaderFuzzer {
                 List.of());
     }
 
+    /** A v1 port as Netty's decoder reads it: 1..65535, decimal, a leading '+' tolerated (Integer.parseInt). */
     private static int port(String text) {
-        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        String digits = text.startsWith("+") ? text.substring(1) : text;
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             return -1;
         }
-        int port = Integer.parseInt(text);
-        return port <= 65535 ? port : -1;
+        int port = Integer.parseInt(digits);
+        return port >= 1 && port <= 65535 ? port : -1;
     }
 
     // ---------------------------------------------------------------- generating one case
@@ -568,8 +570,9 @@ public final class ProxyHeaderFuzzer {
             header.parsed = new ProxyHeader(1, true, null, null, List.of());
         } else {
             boolean v4 = family <= 2;
-            InetSocketAddress source = new InetSocketAddress(address(random, v4), random.nextInt(65536));
-            InetSocketAddress destination = new InetSocketAddress(address(random, v4), random.nextInt(65536));
+            // Ports from 1: Netty's v1 decoder refuses port 0 (its v2 decoder takes it).
+            InetSocketAddress source = new InetSocketAddress(address(random, v4), random.nextInt(1, 65536));
+            InetSocketAddress destination = new InetSocketAddress(address(random, v4), random.nextInt(1, 65536));
             line = "PROXY " + (v4 ? "TCP4 " : "TCP6 ") + text(source.getAddress(), random) + " "
                     + text(destination.getAddress(), random) + " " + source.getPort() + " " + destination.getPort();
             header.parsed = new ProxyHeader(1, false, source, destination, List.of());
