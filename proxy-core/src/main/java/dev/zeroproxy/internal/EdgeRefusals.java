@@ -31,6 +31,11 @@ final class EdgeRefusals {
         } catch (RuntimeException e) {
             LOGGER.warn("ProxyListener.connectionRefused threw; ignored", e);
         }
+        reset(client);
+    }
+
+    /** Closes {@code client} with a reset (SO_LINGER 0), as every refusal does. */
+    static void reset(Channel client) {
         if (client.isOpen()) {
             client.config().setOption(ChannelOption.SO_LINGER, 0);
         }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
 final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
     private static final Logger LOGGER = LoggerFactory.getLogger(ProxyHeaderPhase.class);
 
-    private final ProxyServer server;
+    private final Consumer<ConnectionRefusal> refusals;
     private final InetSocketAddress peer;
     private final ProxyHeaderCrc crc;
     /** Gets the header, and how many bytes followed it in the decoder's last read. */
@@ -52,9 +53,9 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timeout;
     private boolean over;
 
-    private ProxyHeaderPhase(ProxyServer server, InetSocketAddress peer, ProxyHeaderCrc crc, ProxyHeaderDecoder decoder,
-            BiConsumer<ProxyHeader, Integer> next) {
-        this.server = server;
+    private ProxyHeaderPhase(Consumer<ConnectionRefusal> refusals, InetSocketAddress peer, ProxyHeaderCrc crc,
+            ProxyHeaderDecoder decoder, BiConsumer<ProxyHeader, Integer> next) {
+        this.refusals = refusals;
         this.peer = peer;
         this.crc = crc;
         this.decoder = decoder;
@@ -68,9 +69,19 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
      */
     static void start(ProxyServer server, Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
             BiConsumer<ProxyHeader, Integer> next) {
+        install(client, peer, accept, next, refusal -> EdgeRefusals.refuse(server, client, refusal));
+    }
+
+    /**
+     * {@link #start} without a server: a refusal goes to {@code refusals} (which must end the
+     * connection, as {@link EdgeRefusals#refuse} does) instead of the server's counters and
+     * listener. For the PROXY header fuzzer, which runs this phase on an {@code EmbeddedChannel}.
+     */
+    static void install(Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
+            BiConsumer<ProxyHeader, Integer> next, Consumer<ConnectionRefusal> refusals) {
         ProxyHeaderCrc crc = new ProxyHeaderCrc();
         ProxyHeaderDecoder decoder = new ProxyHeaderDecoder(accept.maxTlvBytes());
-        ProxyHeaderPhase phase = new ProxyHeaderPhase(server, peer, crc, decoder, next);
+        ProxyHeaderPhase phase = new ProxyHeaderPhase(refusals, peer, crc, decoder, next);
         client.pipeline().addLast("proxy-header-reset", ResetOnClose.INSTANCE)
                 .addLast("proxy-header-crc", crc)
                 .addLast("proxy-header-decoder", decoder)
@@ -99,7 +110,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
             message.release();
         }
         if (Boolean.FALSE.equals(crc.verdict())) {
-            refuse(ctx.channel(), ConnectionRefusal.Reason.PROXY_HEADER_MALFORMED, "CRC32C mismatch");
+            refuse(ctx.channel(), ConnectionRefusal.Reason.PROXY_HEADER_MALFORMED, crc.problem());
             return;
         }
         end();
@@ -142,7 +153,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
             return;
         }
         end();
-        EdgeRefusals.refuse(server, client, new ConnectionRefusal(peer, reason, detail));
+        refusals.accept(new ConnectionRefusal(peer, reason, detail));
     }
 
     private void end() {
