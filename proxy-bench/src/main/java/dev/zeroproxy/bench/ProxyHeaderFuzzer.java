@@ -164,7 +164,7 @@ public final class ProxyHeaderFuzzer {
             openAfterInput = channel.isOpen();
             phaseGone = channel.pipeline().get(HAProxyMessageDecoder.class) == null
                     && channel.pipeline().get("proxy-header") == null
-                    && channel.pipeline().get("proxy-header-crc") == null
+                    && channel.pipeline().get("proxy-header-check") == null
                     && channel.pipeline().get("proxy-header-reset") == null;
             channel.advanceTimeBy(timeoutMillis + 1, TimeUnit.MILLISECONDS);
             channel.runScheduledPendingTasks();

@@ -2,7 +2,6 @@ package dev.zeroproxy.internal;
 
 import dev.zeroproxy.edge.ConnectionRefusal;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,14 +14,6 @@ final class EdgeRefusals {
 
     private EdgeRefusals() { }
 
-    /** Closes {@code client} with a reset, without a refusal to report (the proxy is stopping). */
-    static void closeQuietly(Channel client) {
-        if (client.isOpen()) {
-            client.config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        client.close();
-    }
-
     static void refuse(ProxyServer server, Channel client, ConnectionRefusal refusal) {
         server.counters().refused.get(refusal.reason()).increment();
         LOGGER.debug("Refused {}: {} ({})", refusal.client(), refusal.reason(), refusal.detail());
@@ -31,14 +22,6 @@ final class EdgeRefusals {
         } catch (RuntimeException e) {
             LOGGER.warn("ProxyListener.connectionRefused threw; ignored", e);
         }
-        reset(client);
-    }
-
-    /** Closes {@code client} with a reset (SO_LINGER 0), as every refusal does. */
-    static void reset(Channel client) {
-        if (client.isOpen()) {
-            client.config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        client.close();
+        Resets.now(client);
     }
 }

@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * relay then starts with the header in its {@code ConnectionInfo}. Bytes that followed the
  * header in the same read go, in order, to the relay's client pump: the decoder passes them on
  * when it removes itself, and by then the pump stands where this phase stood. A malformed header
- * (or a CRC32C mismatch, see {@link ProxyHeaderCrc}), or none in time, refuses the connection:
+ * (or a CRC32C mismatch or TLVs overflowing it, see {@link ProxyHeaderCheck}), or none in time, refuses the connection:
  * nothing reaches an upstream, none is even chosen.
  *
  * <p>Reads are the phase's own business (the relay keeps {@code AUTO_READ} off): one read is
@@ -46,14 +45,14 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
 
     private final Consumer<ConnectionRefusal> refusals;
     private final InetSocketAddress peer;
-    private final ProxyHeaderCrc crc;
+    private final ProxyHeaderCheck crc;
     /** Gets the header, and how many bytes followed it in the decoder's last read. */
     private final BiConsumer<ProxyHeader, Integer> next;
     private final ProxyHeaderDecoder decoder;
     private ScheduledFuture<?> timeout;
     private boolean over;
 
-    private ProxyHeaderPhase(Consumer<ConnectionRefusal> refusals, InetSocketAddress peer, ProxyHeaderCrc crc,
+    private ProxyHeaderPhase(Consumer<ConnectionRefusal> refusals, InetSocketAddress peer, ProxyHeaderCheck crc,
             ProxyHeaderDecoder decoder, BiConsumer<ProxyHeader, Integer> next) {
         this.refusals = refusals;
         this.peer = peer;
@@ -79,11 +78,11 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
      */
     static void install(Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
             BiConsumer<ProxyHeader, Integer> next, Consumer<ConnectionRefusal> refusals) {
-        ProxyHeaderCrc crc = new ProxyHeaderCrc();
+        ProxyHeaderCheck crc = new ProxyHeaderCheck();
         ProxyHeaderDecoder decoder = new ProxyHeaderDecoder(accept.maxTlvBytes());
         ProxyHeaderPhase phase = new ProxyHeaderPhase(refusals, peer, crc, decoder, next);
         client.pipeline().addLast("proxy-header-reset", ResetOnClose.INSTANCE)
-                .addLast("proxy-header-crc", crc)
+                .addLast("proxy-header-check", crc)
                 .addLast("proxy-header-decoder", decoder)
                 .addLast("proxy-header", phase);
         long millis = accept.headerTimeout().toMillis();
@@ -114,8 +113,8 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
             return;
         }
         end();
-        if (ctx.pipeline().get(ProxyHeaderCrc.class) != null) {
-            ctx.pipeline().remove(ProxyHeaderCrc.class);
+        if (ctx.pipeline().get(ProxyHeaderCheck.class) != null) {
+            ctx.pipeline().remove(ProxyHeaderCheck.class);
         }
         ctx.pipeline().remove(ResetOnClose.INSTANCE);
         ctx.pipeline().remove(this);
@@ -174,9 +173,7 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
 
         @Override
         public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-            if (ctx.channel().isOpen()) {
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            }
+            Resets.onClose(ctx.channel());
             ctx.close(promise);
         }
     }

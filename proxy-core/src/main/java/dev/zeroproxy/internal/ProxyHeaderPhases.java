@@ -30,7 +30,7 @@ public final class ProxyHeaderPhases {
             Consumer<ProxyHeader> next, Consumer<ConnectionRefusal> refused) {
         ProxyHeaderPhase.install(client, peer, accept, (header, leftover) -> next.accept(header), refusal -> {
             refused.accept(refusal);
-            EdgeRefusals.reset(client);
+            Resets.now(client);
         });
     }
 }

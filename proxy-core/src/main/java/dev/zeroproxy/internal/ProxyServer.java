@@ -5,7 +5,6 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
-import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
@@ -255,27 +254,7 @@ public final class ProxyServer implements Proxy {
     }
 
     private UpstreamRuntime upstreamRuntime() {
-        return new UpstreamRuntime() {
-            @Override
-            public EventLoopGroup eventLoops() {
-                return group;
-            }
-
-            @Override
-            public Transport transport() {
-                return config.transport();
-            }
-
-            @Override
-            public ProxyListener listener() {
-                return config.listener();
-            }
-
-            @Override
-            public Duration connectTimeout() {
-                return config.connectTimeout();
-            }
-        };
+        return new LentRuntime(group, config.transport(), config.listener(), config.connectTimeout());
     }
 
     /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */

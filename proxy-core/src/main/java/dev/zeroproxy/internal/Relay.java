@@ -11,7 +11,6 @@ import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.ProxyProtocolSend;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
@@ -181,8 +180,8 @@ final class Relay implements PumpOwner {
         channel.pipeline().replace(ConnectingHandler.INSTANCE, "pump", fromUpstream);
         LOGGER.debug("{}: upstream connected", info);
         notifyListener("upstreamConnected", l -> l.upstreamConnected(info));
-        ProxyProtocolSend header = connected.sendProxyProtocol() != null ? connected.sendProxyProtocol()
-                : config().sendProxyProtocol().orElse(null);
+        ProxyProtocolSend serverHeader = connected.sendProxyProtocol();
+        ProxyProtocolSend header = serverHeader != null ? serverHeader : config().sendProxyProtocol().orElse(null);
         if (header != null) {
             // Unflushed: the client pump's first flush carries it with the client's first bytes.
             ProxyHeaderWriter.write(channel, client, info, header);
@@ -221,7 +220,7 @@ final class Relay implements PumpOwner {
         notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
         if (!closing) {
             beginClosing(cause);
-            resetNow(client);
+            Resets.now(client);
         }
     }
 
@@ -304,7 +303,7 @@ final class Relay implements PumpOwner {
      */
     private void resetAfterFlush(Channel peer) {
         // Linger first: the flush itself may fail (the peer gone too) and close the channel.
-        resetOnClose(peer);
+        Resets.onClose(peer);
         if (peer.isActive()) {
             peer.flush();
             salvageSplicedBytes(peer);
@@ -329,18 +328,6 @@ final class Relay implements PumpOwner {
         } catch (IOException | RuntimeException e) {
             // The peer is being reset for the cut either way; what did not move is cut with it.
             LOGGER.debug("{}: could not move spliced bytes ahead of the reset: {}", info, e.toString());
-        }
-    }
-
-    /** Closes {@code channel} with a reset, dropping whatever is queued for it. */
-    private static void resetNow(Channel channel) {
-        resetOnClose(channel);
-        channel.close();
-    }
-
-    private static void resetOnClose(Channel channel) {
-        if (channel.isOpen()) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
         }
     }
 
@@ -439,7 +426,7 @@ final class Relay implements PumpOwner {
             // Waiting for a pending connect to deliver a cut client's bytes: there is no time left.
             heldForReset.release();
             heldForReset = null;
-            resetNow(upstream);
+            Resets.now(upstream);
             return;
         }
         cut(new ProxyClosedConnectionException(reason, limit));

@@ -70,7 +70,7 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
         ProxyHeaderPhase.start(server, client, peer, accept, (header, leftover) -> {
             if (!server.isAccepting()) {
                 // The proxy stopped accepting while this header came: no new relay now.
-                EdgeRefusals.closeQuietly(client);
+                Resets.now(client);
                 return;
             }
             startRelay(client, peer, header).countEarlyClientBytes(leftover);

@@ -106,10 +106,6 @@ final class GroupServer implements UpstreamServer {
         adminState = state;
     }
 
-    ServerState adminState() {
-        return adminState;
-    }
-
     void checksUp(boolean up) {
         checksUp = up;
     }

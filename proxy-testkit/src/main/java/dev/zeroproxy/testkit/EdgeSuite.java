@@ -16,8 +16,6 @@ import dev.zeroproxy.edge.ProxyProtocolAccept;
 import dev.zeroproxy.edge.ProxyProtocolSend;
 import dev.zeroproxy.edge.ProxyTlv;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -127,13 +125,7 @@ public abstract class EdgeSuite {
     private LoopbackServer echo(AtomicInteger accepted) throws IOException {
         LoopbackServer server = LoopbackServer.start(socket -> {
             accepted.incrementAndGet();
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-            }
-            socket.shutdownOutput();
+            LoopbackServer.echoUntilEof(socket);
         });
         toClose.add(server);
         return server;

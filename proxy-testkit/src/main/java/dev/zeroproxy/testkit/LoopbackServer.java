@@ -54,15 +54,18 @@ public final class LoopbackServer implements AutoCloseable {
      * only on a large read.
      */
     public static LoopbackServer echo() throws IOException {
-        return start(socket -> {
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-            }
-            socket.shutdownOutput();
-        });
+        return start(LoopbackServer::echoUntilEof);
+    }
+
+    /** The echo's handler: writes back each read whole (up to 64 KiB), then half-closes after the peer's EOF. */
+    public static void echoUntilEof(Socket socket) throws IOException {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        byte[] buf = new byte[64 * 1024];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            out.write(buf, 0, n);
+        }
+        socket.shutdownOutput();
     }
 
     /**

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Upstream groups through a real proxy, written once and run for every transport × forwarding
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 public abstract class UpstreamGroupSuite {
+    private static final Logger LOGGER = LoggerFactory.getLogger(UpstreamGroupSuite.class);
     /** Concurrent transfers in the load tests. */
     private static final int CONCURRENT = 200;
     private static final Duration PATIENCE = Duration.ofSeconds(20);
@@ -194,7 +197,7 @@ public abstract class UpstreamGroupSuite {
                     result.get(60, TimeUnit.SECONDS);
                 } catch (Exception e) {
                     failed++;
-                    System.err.println("transfer failed: " + e);
+                    LOGGER.info("transfer failed: {}", e.toString());
                 }
             }
             return failed;
@@ -332,8 +335,8 @@ public abstract class UpstreamGroupSuite {
         // fall × interval (200 ms), plus jitter (10 %), a check's timeout, and a loaded machine's delays.
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(events.heardAtNanos(down) - stoppedAt.get());
         assertTrue(tookMillis <= 2 * interval.toMillis() + 1_000, "marked down " + tookMillis + " ms after the stop");
-        System.out.println(getClass().getSimpleName() + ": b marked down " + tookMillis
-                + " ms after it stopped listening (fall 2 × interval 100 ms)");
+        LOGGER.info("{}: b marked down {} ms after it stopped listening (fall 2 × interval 100 ms)",
+                getClass().getSimpleName(), tookMillis);
         int acceptedByB = s.get(1).accepted();
         for (int i = 0; i < 30; i++) {
             assertNotEquals('b', transfer(3 + i, 1024));
@@ -603,8 +606,8 @@ public abstract class UpstreamGroupSuite {
         assertTrue(cut.stream().allMatch(e -> server.address().equals(e.connection().upstream())),
                 "every connection that ended in an error was on the stopped server: " + cut);
         assertEquals(failedTransfers, cut.size(), "each broken transfer is one the server reset");
-        System.out.println(getClass().getSimpleName() + ": " + failedTransfers + " transfer(s) reset by server "
-                + (char) server.tag() + " itself; " + events.of("attemptFailed").size() + " attempt(s) retried");
+        LOGGER.info("{}: {} transfer(s) reset by server {} itself; {} attempt(s) retried", getClass().getSimpleName(),
+                failedTransfers, (char) server.tag(), events.of("attemptFailed").size());
     }
 
     private static ServerState state(UpstreamGroup group, String name) {

@@ -15,7 +15,6 @@ import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -257,12 +256,7 @@ class HAProxyInteropTest {
         LoopbackServer server = LoopbackServer.start(socket -> {
             InputStream in = socket.getInputStream();
             headers.add(V2Header.read(in));
-            OutputStream out = socket.getOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-            }
-            socket.shutdownOutput();
+            LoopbackServer.echoUntilEof(socket);
         });
         servers.add(server);
         return server;

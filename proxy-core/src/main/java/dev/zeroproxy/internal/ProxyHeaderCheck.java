@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
  * than 4 bytes left, or an SSL TLV whose sub-TLVs overflow it, which the decoder silently drops.
  * A v1 header, or a well-formed v2 one without the TLV, passes as it is. Then it removes itself.
  */
-final class ProxyHeaderCrc extends ChannelInboundHandlerAdapter {
+final class ProxyHeaderCheck extends ChannelInboundHandlerAdapter {
     private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     private static final int V2_FIXED = 16;
     private static final int TLV_CRC32C = 0x03;
@@ -72,7 +72,7 @@ final class ProxyHeaderCrc extends ChannelInboundHandlerAdapter {
                     V2_SIGNATURE.length)) {
                 verdict = Boolean.TRUE; // v1, or no header at all: the decoder decides
             } else if (length >= V2_FIXED && length == V2_FIXED + declaredLength()) {
-                verdict = checksumMatches();
+                verdict = checksumAndTlvsHold();
             }
         }
     }
@@ -82,7 +82,7 @@ final class ProxyHeaderCrc extends ChannelInboundHandlerAdapter {
         return (seen[14] & 0xFF) << 8 | (seen[15] & 0xFF);
     }
 
-    private boolean checksumMatches() {
+    private boolean checksumAndTlvsHold() {
         int family = (seen[13] & 0xF0) >> 4;
         int addresses = family == 1 ? 12 : family == 2 ? 36 : family == 3 ? 216 : 0;
         int tlvs = V2_FIXED + addresses;
