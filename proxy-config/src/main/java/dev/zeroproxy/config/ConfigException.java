@@ -5,9 +5,10 @@ import java.util.List;
 /**
  * A configuration file that cannot be used, with every error found (in file order), each at its
  * {@code file:line:column}. The message lists them one per line. The only exception the parser
- * and the loader throw for bad input, whatever the input.
+ * and the loader throw for bad input, whatever the input. Unchecked, as every exception of the
+ * library is.
  */
-public final class ConfigException extends Exception {
+public final class ConfigException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     private final transient List<ConfigError> errors;
