@@ -31,8 +31,30 @@ public interface Proxy extends AutoCloseable {
     /** The bound listening address; with port 0 in the configuration, the port the OS chose. */
     InetSocketAddress localAddress();
 
-    /** The configuration this proxy was started with. */
+    /** The configuration new connections get now: the one it was started with, or the last {@link #reconfigure}'s. */
     ProxyConfig config();
+
+    /** The number of the configuration new connections get: 1 at the start, one more per {@link #reconfigure}. */
+    long generation();
+
+    /**
+     * Gives the connections accepted from now on another configuration, without closing the
+     * listening socket: no client is refused or kept waiting for it, and the connections open
+     * now keep the configuration they started with until they end. A new {@link Upstream} is
+     * started before the switch; the one it replaces is stopped once the last connection using
+     * it has closed. Per-source counts ({@link ProxyBuilder#sourceLimits}) start again if the
+     * edge rules changed.
+     *
+     * <p>What the listening sockets and accepted channels were set up with cannot change here:
+     * the listen address, the transport and loops (or runtime), the forwarding mode and splice
+     * settings, the water marks, the memory budget and the socket options. For those, start a
+     * new proxy.
+     *
+     * @param config the new configuration ({@code proxy.config().toBuilder()...build()})
+     * @throws InvalidSettingException naming a setting that cannot change on a running proxy
+     * @throws IllegalStateException if the proxy is closed
+     */
+    void reconfigure(ProxyConfig config);
 
     /** A snapshot of the proxy's counters. Cheap enough to call once a second. */
     ProxyStats stats();

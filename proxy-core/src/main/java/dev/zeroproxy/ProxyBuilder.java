@@ -51,6 +51,8 @@ public final class ProxyBuilder {
     public static final int MIN_SPLICE_PIPE_SIZE = 4096;
     /** Largest {@link #splicePipeSize(int)}. */
     public static final int MAX_SPLICE_PIPE_SIZE = 1 << 30;
+    /** Default for {@link #eventLoops(int)}: the number of available processors. */
+    public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
     /** Default low write-buffer water mark, in bytes. */
     public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
     /** Default high write-buffer water mark, in bytes. */
@@ -65,7 +67,11 @@ public final class ProxyBuilder {
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-    int eventLoops = Runtime.getRuntime().availableProcessors();
+    /** Null: {@link #DEFAULT_EVENT_LOOPS}, or the runtime's. */
+    Integer eventLoops;
+    /** Null: loops of the proxy's own. */
+    ProxyRuntime runtime;
+    Duration halfClosedTimeout = Duration.ZERO;
     int writeBufferLowWaterMark = DEFAULT_LOW_WATER_MARK;
     int writeBufferHighWaterMark = DEFAULT_HIGH_WATER_MARK;
     ProxyListener listener = ProxyListener.NOOP;
@@ -142,6 +148,29 @@ public final class ProxyBuilder {
     /** Event loop threads; default the number of available processors; each connection stays on one loop. */
     public ProxyBuilder eventLoops(int eventLoops) {
         this.eventLoops = eventLoops;
+        return this;
+    }
+
+    /**
+     * Runs the proxy on a runtime's event loops, shared with its other proxies, and counts its
+     * connections under the runtime's limit too; default none: the proxy starts loops of its own
+     * and stops them when it closes. The transport and loop count are then the runtime's: setting
+     * others here is an error.
+     */
+    public ProxyBuilder runtime(ProxyRuntime runtime) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        return this;
+    }
+
+    /**
+     * How long a connection may stay silent once one side has ended its direction (sent its FIN)
+     * while the other has not: HAProxy's {@code timeout client-fin}/{@code server-fin}, which keep
+     * sockets whose peer has gone away without a reset from lingering for the whole idle timeout.
+     * Default {@link Duration#ZERO}: the {@linkplain #idleTimeout idle timeout} applies as before.
+     * A value above the idle timeout is the idle timeout.
+     */
+    public ProxyBuilder halfClosedTimeout(Duration timeout) {
+        this.halfClosedTimeout = Objects.requireNonNull(timeout, "halfClosedTimeout");
         return this;
     }
 
@@ -312,7 +341,16 @@ public final class ProxyBuilder {
                 "<= " + Integer.MAX_VALUE + " ms");
         notNegative("idleTimeout", idleTimeout);
         notNegative("drainTimeout", drainTimeout);
-        inRange("eventLoops", eventLoops, 1, 4096, "");
+        notNegative("halfClosedTimeout", halfClosedTimeout);
+        if (eventLoops != null) {
+            inRange("eventLoops", eventLoops, 1, 4096, "");
+        }
+        if (runtime != null) {
+            check(eventLoops == null || eventLoops == runtime.eventLoops(), "eventLoops", eventLoops,
+                    "the runtime's, " + runtime.eventLoops() + " (a proxy on a runtime runs on its loops)");
+            check(transport == null || transport.name().equals(runtime.transport().name()), "transport",
+                    transport == null ? null : transport.name(), "the runtime's, " + runtime.transport().name());
+        }
         check(writeBufferLowWaterMark > 0, "writeBufferWaterMark.low", (long) writeBufferLowWaterMark, "> 0");
         check(writeBufferHighWaterMark >= writeBufferLowWaterMark, "writeBufferWaterMark.high",
                 (long) writeBufferHighWaterMark, ">= low, " + writeBufferLowWaterMark);
@@ -322,7 +360,8 @@ public final class ProxyBuilder {
         long budget = directMemoryBudget != null ? directMemoryBudget : defaultDirectMemoryBudget();
         // From the high water mark (one direction's worth) to the JVM's limit, past which Netty's allocator fails.
         inRange("directMemoryBudget", budget, writeBufferHighWaterMark, PlatformDependent.maxDirectMemory(), "bytes");
-        Transport chosen = transport != null ? transport : Transport.best(forwarding);
+        Transport chosen = runtime != null ? runtime.transport() : transport != null ? transport
+                : Transport.best(forwarding);
         if (!chosen.isAvailable()) {
             Throwable cause = chosen.unavailabilityCause();
             throw InvalidSettingException.notHere("transport", chosen.name(), chosen.name()

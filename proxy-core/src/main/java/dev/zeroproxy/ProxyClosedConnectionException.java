@@ -20,6 +20,8 @@ public final class ProxyClosedConnectionException extends IOException {
     public enum Reason {
         /** No byte moved either way for {@link ProxyConfig#idleTimeout()}. */
         IDLE_TIMEOUT,
+        /** One side had ended its direction, and no byte moved for {@link ProxyConfig#halfClosedTimeout()}. */
+        HALF_CLOSED_TIMEOUT,
         /** Still open when {@link ProxyConfig#drainTimeout()} ran out during {@link Proxy#close()}. */
         DRAIN_TIMEOUT,
         /** Still open when the thread draining in {@link Proxy#close()} was interrupted, ending the drain early. */
@@ -42,6 +44,7 @@ public final class ProxyClosedConnectionException extends IOException {
     private static String message(Reason reason, Duration limit) {
         return switch (reason) {
             case IDLE_TIMEOUT -> "idle for " + limit + " (idleTimeout)";
+            case HALF_CLOSED_TIMEOUT -> "half-closed and idle for " + limit + " (halfClosedTimeout)";
             case DRAIN_TIMEOUT -> "still open after " + limit + " of draining (drainTimeout)";
             case DRAIN_INTERRUPTED -> "still open when the drain was ended early, after " + limit;
             case SERVER_OUT_OF_SERVICE -> "its upstream server was taken out of service";

@@ -41,6 +41,8 @@ public final class ProxyConfig {
     private final AccessRules accessRules;
     private final SourceLimits sourceLimits;
     private final Map<TcpOption<?>, Object> socketOptions;
+    private final ProxyRuntime runtime;
+    private final Duration halfClosedTimeout;
 
     ProxyConfig(ProxyBuilder b, Transport transport, Forwarding forwarding, long directMemoryBudget) {
         this.listen = b.listen;
@@ -51,7 +53,10 @@ public final class ProxyConfig {
         this.connectTimeout = b.connectTimeout;
         this.idleTimeout = b.idleTimeout;
         this.drainTimeout = b.drainTimeout;
-        this.eventLoops = b.eventLoops;
+        this.eventLoops = b.runtime != null ? b.runtime.eventLoops() : b.eventLoops != null ? b.eventLoops
+                : ProxyBuilder.DEFAULT_EVENT_LOOPS;
+        this.runtime = b.runtime;
+        this.halfClosedTimeout = b.halfClosedTimeout;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
         this.listener = b.listener;
@@ -85,6 +90,16 @@ public final class ProxyConfig {
     /** The forwarding mode asked for: {@link #forwarding()}, or {@link Forwarding#BEST} that became it. */
     public Forwarding requestedForwarding() {
         return requestedForwarding;
+    }
+
+    /** The runtime whose loops the proxy runs on, if it was given one ({@link ProxyBuilder#runtime}). */
+    public Optional<ProxyRuntime> runtime() {
+        return Optional.ofNullable(runtime);
+    }
+
+    /** How long a half-closed connection may stay silent; zero: as long as {@link #idleTimeout()}. */
+    public Duration halfClosedTimeout() {
+        return halfClosedTimeout;
     }
 
     /** The I/O transport. */
@@ -196,6 +211,7 @@ public final class ProxyConfig {
                 .idleTimeout(idleTimeout)
                 .drainTimeout(drainTimeout)
                 .eventLoops(eventLoops)
+                .halfClosedTimeout(halfClosedTimeout)
                 .writeBufferWaterMark(writeBufferLowWaterMark, writeBufferHighWaterMark)
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize(splicePipeSize)
@@ -208,6 +224,7 @@ public final class ProxyConfig {
         builder.acceptProxyProtocol = acceptProxyProtocol;
         builder.sendProxyProtocol = sendProxyProtocol;
         builder.socketOptions.putAll(socketOptions);
+        builder.runtime = runtime;
         return builder;
     }
 

@@ -30,6 +30,15 @@ public interface ProxyListener {
     /** A listener that ignores every event. */
     ProxyListener NOOP = new ProxyListener() { };
 
+    /**
+     * One listener that passes every event to each of {@code listeners}, in order; one that
+     * throws is logged and the next still hears the event. For several concerns (metrics, an
+     * access log, a frontend's own) on one proxy, or one concern shared by several proxies.
+     */
+    static ProxyListener all(ProxyListener... listeners) {
+        return ListenerChain.of(java.util.List.of(listeners));
+    }
+
     /** A client connection was accepted; the upstream connect starts now. */
     default void connectionOpened(ConnectionInfo connection) { }
 

@@ -1,6 +1,8 @@
 package dev.zeroproxy;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -39,6 +41,26 @@ public interface Upstream {
      */
     default int retries() {
         return 0;
+    }
+
+    /**
+     * The upstream that serves {@code connection}, asked once per connection before its first
+     * attempt: this one by default. An upstream that routes (by the client's address, say, to one
+     * of several groups) returns the one chosen, whose {@link #select}, {@link #retries()} and
+     * {@link #connectTimeout()} then serve every attempt of that connection. Called on the
+     * connection's event loop: must be fast and must not block.
+     */
+    default Upstream route(ConnectionInfo connection) {
+        return this;
+    }
+
+    /**
+     * How long each connect attempt to this upstream may take, if it has a timeout of its own
+     * (a backend's {@code timeout connect}); empty by default: the proxy's
+     * {@link ProxyBuilder#connectTimeout}.
+     */
+    default Optional<Duration> connectTimeout() {
+        return Optional.empty();
     }
 
     /**

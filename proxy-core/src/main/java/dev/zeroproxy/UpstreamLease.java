@@ -1,6 +1,7 @@
 package dev.zeroproxy;
 
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -30,6 +31,15 @@ public interface UpstreamLease {
 
     /** The connection closed (or never connected, given up before); the lease ends. */
     default void released() { }
+
+    /**
+     * The local address the connection to this server leaves from (HAProxy's {@code source} on a
+     * server line); null (the default) for the proxy's {@linkplain ProxyBuilder#sourcePool source
+     * pool}, or the kernel's choice without one. The port is left to the connect.
+     */
+    default InetAddress sourceAddress() {
+        return null;
+    }
 
     /**
      * The PROXY protocol header this server wants ahead of the client's bytes; null (the default)

@@ -8,9 +8,9 @@ import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.Upstream;
 import dev.zeroproxy.UpstreamRuntime;
 import dev.zeroproxy.edge.EdgeAdmission;
-import dev.zeroproxy.edge.SourcePool;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,12 @@ public final class ProxyServer implements Proxy {
     /** How long {@link #close()} waits for force-closed connections and for the loops to stop. */
     private static final long SHUTDOWN_GRACE_MILLIS = 5_000;
 
-    private final ProxyConfig config;
+    /** The configuration new connections get; replaced by {@link #reconfigure}. */
+    private volatile ProxyGeneration generation;
+    /** Generations with connections open or an upstream still to stop, the current one included. */
+    private final Set<ProxyGeneration> liveGenerations = ConcurrentHashMap.newKeySet();
+    /** The runtime whose loops this proxy borrows; null when it has its own. */
+    private final SharedRuntime runtime;
     private final EventLoopGroup group;
     private final PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     private final ProxyCounters counters = new ProxyCounters();
@@ -63,21 +69,20 @@ public final class ProxyServer implements Proxy {
     private final Map<ChannelOption<?>, Object> connectionOptions;
     /** Template for the upstream connects, cloned onto each client's event loop. */
     private final Bootstrap upstreamBootstrap;
+    /** The same for connects from a chosen source address: its port is left to the connect (see SourcePool). */
+    private final Bootstrap sourcedUpstreamBootstrap;
     private final NamedAddresses connectAddresses = new NamedAddresses();
     private final AcceptLimit acceptLimit;
-    /** Access rules and per-source limits, checked at accept. */
-    private final EdgeAdmission admission;
     private InetSocketAddress localAddress;
-    /** Null without a pool. */
-    private final SourcePool sourcePool;
 
     private ProxyServer(ProxyConfig config) {
-        this.config = config;
-        this.sourcePool = config.sourcePool().orElse(null);
+        this.runtime = (SharedRuntime) config.runtime().orElse(null);
         this.memoryBudget = new MemoryBudget(config.directMemoryBudget());
-        this.acceptLimit = new AcceptLimit(config.maxConnections());
-        this.admission = EdgeAdmission.create(config.accessRules(), config.sourceLimits());
-        this.group = config.transport().newEventLoopGroup(config.eventLoops(),
+        this.acceptLimit = new AcceptLimit(config.maxConnections(), runtime == null ? null : runtime.limit());
+        this.generation = new ProxyGeneration(this, config, 1,
+                EdgeAdmission.create(config.accessRules(), config.sourceLimits()));
+        liveGenerations.add(generation);
+        this.group = runtime != null ? runtime.group() : config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
         ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport(), readFromRegistration(config));
@@ -86,10 +91,10 @@ public final class ProxyServer implements Proxy {
                 .channelFactory(upstreamChannels)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         connectionOptions.forEach((option, value) -> option(upstreamBootstrap, option, value));
+        this.sourcedUpstreamBootstrap = upstreamBootstrap.clone();
         Transport.NettyOption noPort = config.transport().bindAddressNoPort();
-        if (config.sourcePool().isPresent() && noPort != null) {
-            // The source address is bound before the connect: leave its port to the connect (see SourcePool).
-            option(upstreamBootstrap, noPort.option(), noPort.value());
+        if (noPort != null) {
+            option(sourcedUpstreamBootstrap, noPort.option(), noPort.value());
         }
     }
 
@@ -121,19 +126,23 @@ public final class ProxyServer implements Proxy {
 
     /** Binds and starts accepting; on failure nothing is left running. */
     public static Proxy start(ProxyConfig config) {
+        if (config.runtime().isPresent() && ((SharedRuntime) config.runtime().get()).isClosed()) {
+            throw new IllegalStateException("start(): the runtime " + config.runtime().get()
+                    + " is closed (expected: a running runtime)");
+        }
         ProxyServer server = new ProxyServer(config);
         // The upstream starts first (a group's checks), so that it is ready for the first connection.
         try {
-            config.upstream().start(server.upstreamRuntime());
+            config.upstream().start(server.upstreamRuntime(config));
         } catch (RuntimeException e) {
-            server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            server.stopOwnLoops(0);
             throw e;
         }
         try {
             server.bind();
         } catch (RuntimeException e) {
             config.upstream().stop();
-            server.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            server.stopOwnLoops(0);
             throw e;
         }
         if (config.requestedForwarding() == Forwarding.BEST && config.forwarding() == Forwarding.COPY) {
@@ -144,6 +153,7 @@ public final class ProxyServer implements Proxy {
     }
 
     private void bind() {
+        ProxyConfig config = generation.config();
         // SO_REUSEPORT: one listening socket per event loop, each accepting onto its own loop,
         // so the kernel spreads accepts over the cores and no loop hands connections to another
         // (a hand-off costs an eventfd write and a second thread woken per connection; see
@@ -206,12 +216,14 @@ public final class ProxyServer implements Proxy {
      * with one loop it would bring the caveat without the gain.
      */
     private boolean reusePort() {
+        ProxyConfig config = generation.config();
         return config.socketOption(TcpOption.SO_REUSEPORT).orElse(config.eventLoops() > 1
                 && config.transport().channelOption(TcpOption.SO_REUSEPORT, true) != null);
     }
 
     /** Options of the listening socket(s): SO_REUSEPORT as decided, then the user's LISTENER-scope ones. */
     private Map<ChannelOption<?>, Object> listenerOptions() {
+        ProxyConfig config = generation.config();
         Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
         options.put(ChannelOption.SO_REUSEADDR, true);
         if (reusePort()) {
@@ -228,6 +240,7 @@ public final class ProxyServer implements Proxy {
      * buffers from the pool; then the user's CONNECTION-scope options.
      */
     private Map<ChannelOption<?>, Object> buildConnectionOptions() {
+        ProxyConfig config = generation.config();
         Map<ChannelOption<?>, Object> options = new LinkedHashMap<>();
         options.put(ChannelOption.ALLOW_HALF_CLOSURE, true);
         options.put(ChannelOption.AUTO_READ, false);
@@ -244,6 +257,7 @@ public final class ProxyServer implements Proxy {
     }
 
     private void addUserOptions(Map<ChannelOption<?>, Object> options, TcpOption.Scope scope) {
+        ProxyConfig config = generation.config();
         config.socketOptions().forEach((option, value) -> {
             if (option.scope() == scope) {
                 // build() checked that the transport maps every option it was given.
@@ -253,8 +267,22 @@ public final class ProxyServer implements Proxy {
         });
     }
 
-    private UpstreamRuntime upstreamRuntime() {
+    private UpstreamRuntime upstreamRuntime(ProxyConfig config) {
         return new LentRuntime(group, config.transport(), config.listener(), config.connectTimeout());
+    }
+
+    /** Stops an upstream no generation uses any more; a failure is logged, not thrown. */
+    void stopUpstream(Upstream upstream) {
+        try {
+            upstream.stop();
+        } catch (RuntimeException e) {
+            LOGGER.warn("Proxy on {}: Upstream.stop() threw; ignored", localAddress, e);
+        }
+    }
+
+    /** A retired generation has no connection left and nothing to stop. */
+    void generationDone(ProxyGeneration done) {
+        liveGenerations.remove(done);
     }
 
     /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */
@@ -263,18 +291,12 @@ public final class ProxyServer implements Proxy {
     }
 
     /**
-     * The local address an upstream connection of {@code client} to {@code upstream} binds
-     * before connecting: an address of the {@linkplain ProxyConfig#sourcePool() source pool}
-     * with port 0, or {@code null} (no pool: the kernel picks both at connect time).
+     * The upstream connect template; {@code clone(loop)} it per connection.
+     *
+     * @param sourced whether the connect binds a source address first
      */
-    InetSocketAddress sourceAddress(InetSocketAddress client, InetSocketAddress upstream) {
-        SourcePool pool = sourcePool;
-        return pool == null ? null : new InetSocketAddress(pool.pick(client, upstream), 0);
-    }
-
-    /** The upstream connect template; {@code clone(loop)} it per connection. */
-    Bootstrap upstreamBootstrap() {
-        return upstreamBootstrap;
+    Bootstrap upstreamBootstrap(boolean sourced) {
+        return sourced ? sourcedUpstreamBootstrap : upstreamBootstrap;
     }
 
     @SuppressWarnings("unchecked")
@@ -287,8 +309,9 @@ public final class ProxyServer implements Proxy {
         b.option((ChannelOption<Object>) option, value);
     }
 
-    EdgeAdmission admission() {
-        return admission;
+    /** The generation new connections get now. */
+    ProxyGeneration currentGeneration() {
+        return generation;
     }
 
     ProxyCounters counters() {
@@ -307,8 +330,9 @@ public final class ProxyServer implements Proxy {
      * A client channel was accepted: it holds a descriptor and a place under the connection limit
      * from now until it closes, whatever comes first (a refusal, the PROXY header phase, a relay).
      */
-    void connectionAccepted(Channel client) {
+    void connectionAccepted(Channel client, ProxyGeneration accepted) {
         channelOpened(client);
+        accepted.connectionAccepted(client);
         acceptLimit.connectionOpened();
         client.closeFuture().addListener(f -> acceptLimit.connectionClosed());
     }
@@ -353,7 +377,36 @@ public final class ProxyServer implements Proxy {
 
     @Override
     public ProxyConfig config() {
-        return config;
+        return generation.config();
+    }
+
+    @Override
+    public long generation() {
+        return generation.number();
+    }
+
+    @Override
+    public synchronized void reconfigure(ProxyConfig next) {
+        if (closed.get()) {
+            throw new IllegalStateException("reconfigure(): the proxy on " + localAddress
+                    + " is closed (expected: a running proxy)");
+        }
+        ProxyGeneration current = generation;
+        Reconfiguration.requireSameListener(current.config(), next, localAddress);
+        boolean keptUpstream = next.upstream() == current.config().upstream();
+        if (!keptUpstream) {
+            // Started before any connection can use it; on failure nothing has changed.
+            next.upstream().start(upstreamRuntime(next));
+        }
+        EdgeAdmission admission = Reconfiguration.sameAdmission(current.config(), next)
+                ? current.admission() : EdgeAdmission.create(next.accessRules(), next.sourceLimits());
+        ProxyGeneration replacement = new ProxyGeneration(this, next, current.number() + 1, admission);
+        liveGenerations.add(replacement);
+        acceptLimit.max(next.maxConnections());
+        generation = replacement;
+        current.retire(keptUpstream);
+        LOGGER.info("Proxy on {}: configuration generation {} for new connections ({} -> {})", localAddress,
+                replacement.number(), localAddress, next.upstream());
     }
 
     @Override
@@ -378,6 +431,7 @@ public final class ProxyServer implements Proxy {
             return;
         }
         serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+        ProxyConfig config = generation.config();
         LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), config.drainTimeout());
         long drainStarted = System.nanoTime();
@@ -388,20 +442,31 @@ public final class ProxyServer implements Proxy {
         if (!drained) {
             cutRemaining(interrupted, Duration.ofNanos(System.nanoTime() - drainStarted));
         }
-        try {
-            config.upstream().stop();
-        } catch (RuntimeException e) {
-            LOGGER.warn("Proxy on {}: Upstream.stop() threw; ignored", localAddress, e);
+        Set<Upstream> toStop = new LinkedHashSet<>();
+        for (ProxyGeneration live : liveGenerations) {
+            Upstream upstream = live.takeUpstreamToStop();
+            if (upstream != null) {
+                toStop.add(upstream);
+            }
         }
-        group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        toStop.forEach(this::stopUpstream);
+        stopOwnLoops(SHUTDOWN_GRACE_MILLIS);
         LOGGER.debug("Proxy on {} closed", localAddress);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Stops the event loops, unless they are a runtime's. */
+    private void stopOwnLoops(long graceMillis) {
+        if (runtime == null) {
+            group.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+
     /** Cuts the connections still open when the drain ended, and waits for them to close. */
     private void cutRemaining(boolean interrupted, Duration drained) {
+        ProxyConfig config = generation.config();
         List<Relay> remaining = List.copyOf(relays);
         ProxyClosedConnectionException.Reason reason = interrupted
                 ? ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED
@@ -439,6 +504,7 @@ public final class ProxyServer implements Proxy {
 
     @Override
     public String toString() {
+        ProxyConfig config = generation.config();
         return "Proxy{" + localAddress + " -> " + config.upstream() + ", " + config.transport().name() + "/"
                 + config.forwarding() + "}";
     }

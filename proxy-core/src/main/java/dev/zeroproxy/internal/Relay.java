@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 final class Relay implements PumpOwner {
     private static final Logger LOGGER = LoggerFactory.getLogger(Relay.class);
 
-    private final ProxyServer server;
+    /** The configuration this connection was accepted under, and through it the proxy. */
+    private final ProxyGeneration generation;
     /** The connection; its upstream is set once connected (or failed). */
     private ConnectionInfo info;
     private final Channel client;
@@ -64,18 +65,26 @@ final class Relay implements PumpOwner {
     private boolean closing;
     private Throwable cause;
 
-    Relay(ProxyServer server, Channel client, ConnectionInfo info, IdleWheel idleWheel) {
-        this.server = server;
+    Relay(ProxyGeneration generation, Channel client, ConnectionInfo info, IdleWheel idleWheel) {
+        this.generation = generation;
         this.client = client;
         this.info = info;
         this.idleWheel = idleWheel;
-        this.fromClient = new Pump(this, Direction.FROM_CLIENT, server.config());
-        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM, server.config());
+        this.fromClient = new Pump(this, Direction.FROM_CLIENT, generation.config());
+        this.fromUpstream = new Pump(this, Direction.FROM_UPSTREAM, generation.config());
     }
 
-    /** Read through the server rather than kept: a field would cost every relay 8 B (alignment). */
-    private ProxyConfig config() {
-        return server.config();
+    /** Read through the generation rather than kept: a field would cost every relay 8 B (alignment). */
+    ProxyConfig config() {
+        return generation.config();
+    }
+
+    ProxyGeneration generation() {
+        return generation;
+    }
+
+    private ProxyServer server() {
+        return generation.server();
     }
 
     ConnectionInfo info() {
@@ -93,12 +102,12 @@ final class Relay implements PumpOwner {
 
     @Override
     public ProxyCounters counters() {
-        return server.counters();
+        return server().counters();
     }
 
     @Override
     public MemoryBudget memoryBudget() {
-        return server.memoryBudget();
+        return server().memoryBudget();
     }
 
     long startNanos() {
@@ -122,7 +131,7 @@ final class Relay implements PumpOwner {
             idleWheel.add(this, startNanos + config().idleTimeout().toNanos());
         }
 
-        connector = new UpstreamConnector(server, this);
+        connector = new UpstreamConnector(this);
         connector.start();
     }
 
@@ -215,7 +224,7 @@ final class Relay implements PumpOwner {
             heldForReset.release();
             heldForReset = null;
         }
-        server.counters().connectFailures.increment();
+        server().counters().connectFailures.increment();
         LOGGER.debug("{}: upstream connect failed: {}", info, cause.toString());
         notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
         if (!closing) {
@@ -238,6 +247,36 @@ final class Relay implements PumpOwner {
     public void directionFinished() {
         if (fromClient.isFinished() && fromUpstream.isFinished()) {
             close(null);
+        } else if (!config().halfClosedTimeout().isZero()) {
+            // The first direction ended: from now on the half-closed timeout bounds the silence.
+            // A task of its own rather than the idle wheel, whose ticks are too coarse for it; no
+            // field keeps it (a relay's size is measured): one that fires after the close returns.
+            scheduleHalfClosedCheck(System.nanoTime());
+        }
+    }
+
+    private long halfClosedTimeoutNanos() {
+        long halfClosed = config().halfClosedTimeout().toNanos();
+        long idle = config().idleTimeout().toNanos();
+        return idle == 0 ? halfClosed : Math.min(halfClosed, idle);
+    }
+
+    private void scheduleHalfClosedCheck(long fromNanos) {
+        long delay = Math.max(0, fromNanos + halfClosedTimeoutNanos() - System.nanoTime());
+        eventLoop().schedule(this::halfClosedDue, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void halfClosedDue() {
+        if (closing) {
+            return;
+        }
+        long lastActivity = Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
+        if (System.nanoTime() - lastActivity >= halfClosedTimeoutNanos()) {
+            LOGGER.debug("{}: half-closed and idle for {}, closing", info, config().halfClosedTimeout());
+            cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.HALF_CLOSED_TIMEOUT,
+                    Duration.ofNanos(halfClosedTimeoutNanos())));
+        } else {
+            scheduleHalfClosedCheck(lastActivity);
         }
     }
 
@@ -380,7 +419,7 @@ final class Relay implements PumpOwner {
                 LOGGER.warn("{}: UpstreamLease.released threw; ignored", info, e);
             }
         }
-        server.relayClosed(this);
+        server().relayClosed(this);
     }
 
     /**

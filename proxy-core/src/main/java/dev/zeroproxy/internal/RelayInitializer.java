@@ -8,10 +8,7 @@ import dev.zeroproxy.edge.ProxyProtocolAccept;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +18,6 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayInitializer.class);
 
     private final ProxyServer server;
-    /**
-     * One idle-check wheel per event loop this listener's connections land on (the loops of the
-     * group, or with SO_REUSEPORT the listener's own): a handful of entries, filled from each
-     * loop's own thread, hence concurrent.
-     */
-    private final Map<EventLoop, IdleWheel> idleWheels = new ConcurrentHashMap<>();
 
     RelayInitializer(ProxyServer server) {
         this.server = server;
@@ -42,8 +33,10 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             return;
         }
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
-        server.connectionAccepted(client);
-        EdgeAdmission admission = server.admission();
+        // The configuration now is the connection's for its whole life, whatever a reconfigure does meanwhile.
+        ProxyGeneration generation = server.currentGeneration();
+        server.connectionAccepted(client, generation);
+        EdgeAdmission admission = generation.admission();
         if (!admission.admitsAll()) {
             // Before anything else, the PROXY header included: a refused client costs no read.
             ConnectionRefusal refusal = admission.admit(peer);
@@ -53,9 +46,9 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             }
             client.closeFuture().addListener(f -> admission.released(peer));
         }
-        ProxyProtocolAccept accept = server.config().acceptProxyProtocol().orElse(null);
+        ProxyProtocolAccept accept = generation.config().acceptProxyProtocol().orElse(null);
         if (accept == null) {
-            startRelay(client, peer, null);
+            startRelay(generation, client, peer, null);
             return;
         }
         if (!accept.trusts(peer.getAddress())) {
@@ -73,24 +66,15 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
                 Resets.now(client);
                 return;
             }
-            startRelay(client, peer, header).countEarlyClientBytes(leftover);
+            startRelay(generation, client, peer, header).countEarlyClientBytes(leftover);
         });
     }
 
-    private Relay startRelay(Channel client, InetSocketAddress peer, ProxyHeader header) {
+    private Relay startRelay(ProxyGeneration generation, Channel client, InetSocketAddress peer, ProxyHeader header) {
         ConnectionInfo info = new ConnectionInfo(server.nextConnectionId(), peer, null, header);
-        Relay relay = new Relay(server, client, info, idleWheel(client.eventLoop()));
+        Relay relay = new Relay(generation, client, info, generation.idleWheel(client.eventLoop()));
         server.relayOpened(relay);
         relay.open();
         return relay;
-    }
-
-    /** The loop's idle-check wheel; null when connections have no idle timeout. */
-    private IdleWheel idleWheel(EventLoop loop) {
-        long timeoutNanos = server.config().idleTimeout().toNanos();
-        if (timeoutNanos == 0) {
-            return null;
-        }
-        return idleWheels.computeIfAbsent(loop, l -> new IdleWheel(l, timeoutNanos));
     }
 }

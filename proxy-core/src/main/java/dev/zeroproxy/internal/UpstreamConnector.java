@@ -43,6 +43,8 @@ final class UpstreamConnector implements UpstreamAttempt {
     private final EventLoop loop;
     private final Upstream upstream;
     private final long deadlineNanos;
+    /** The routed upstream's connect timeout, or the proxy's. */
+    private final long perAttemptNanos;
     private int number;
     private List<UpstreamLease> failed = List.of();
     /** The current attempt was answered (connect or refuse); a second answer is a bug of the upstream. */
@@ -56,12 +58,13 @@ final class UpstreamConnector implements UpstreamAttempt {
     /** The overall deadline's timer, while an attempt waits in the upstream's queue. */
     private ScheduledFuture<?> deadlineTimer;
 
-    UpstreamConnector(ProxyServer server, Relay relay) {
-        this.server = server;
+    UpstreamConnector(Relay relay) {
+        this.server = relay.generation().server();
         this.relay = relay;
         this.loop = relay.eventLoop();
-        this.upstream = server.config().upstream();
-        long perAttempt = server.config().connectTimeout().toNanos();
+        this.upstream = relay.config().upstream().route(relay.info());
+        this.perAttemptNanos = upstream.connectTimeout().orElse(relay.config().connectTimeout()).toNanos();
+        long perAttempt = perAttemptNanos;
         this.deadlineNanos = System.nanoTime() + perAttempt * (upstream.retries() + 1L);
     }
 
@@ -128,10 +131,12 @@ final class UpstreamConnector implements UpstreamAttempt {
         lease = chosen;
         InetSocketAddress address = chosen.address();
         ConnectionInfo info = relay.info().withUpstream(address);
-        connect = server.upstreamBootstrap().clone(loop)
+        InetSocketAddress source = chosen.sourceAddress() != null ? new InetSocketAddress(chosen.sourceAddress(), 0)
+                : relay.generation().sourceAddress(info.originalClient(), address);
+        connect = server.upstreamBootstrap(source != null).clone(loop)
                 .handler(ConnectingHandler.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-                .connect(server.connectAddress(address), server.sourceAddress(info.originalClient(), address));
+                .connect(server.connectAddress(address), source);
         if (connect.isDone() && !connect.isSuccess() && !connect.channel().isRegistered()) {
             // No socket (out of descriptors): Netty's placeholder channel is registered nowhere
             // and cannot be closed; retrying elsewhere would fail the same way.
@@ -143,7 +148,7 @@ final class UpstreamConnector implements UpstreamAttempt {
         server.channelOpened(connect.channel());
         relay.attemptStarted(connect.channel());
         if (!connect.isDone()) {
-            long timeoutNanos = Math.min(server.config().connectTimeout().toNanos(),
+            long timeoutNanos = Math.min(perAttemptNanos,
                     Math.max(deadlineNanos - System.nanoTime(), 0));
             attemptTimeout = loop.schedule(() -> attemptTimedOut(info, timeoutNanos), timeoutNanos,
                     TimeUnit.NANOSECONDS);

@@ -29,7 +29,8 @@ import java.util.function.LongSupplier;
  * trackers.
  */
 final class EjectionTracker {
-    private final PassiveEjection settings;
+    /** Replaced by a group update; the counts stay. */
+    private volatile PassiveEjection settings;
     private final LongSupplier nanoClock;
     private final long baseNanos;
     private final long maxNanos;
@@ -48,6 +49,11 @@ final class EjectionTracker {
     /**
      * @param nanoClock monotonic nanoseconds, {@code System::nanoTime} outside tests
      */
+    /** New settings from a group update: the failures counted and an ejection under way stay. */
+    void settings(PassiveEjection changed) {
+        settings = Objects.requireNonNull(changed, "settings");
+    }
+
     EjectionTracker(PassiveEjection settings, LongSupplier nanoClock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");

@@ -65,7 +65,7 @@ final class GroupHealth {
     /** Starts checking {@code server}, if the group checks and runs. */
     synchronized void added(GroupServer server) {
         UpstreamRuntime now = runtime;
-        HealthCheck check = group.healthCheck().orElse(null);
+        HealthCheck check = server.spec().effectiveCheck(group.healthCheck().orElse(null));
         if (now == null || check == null || server.checker != null) {
             return;
         }
@@ -85,6 +85,12 @@ final class GroupHealth {
         // As the checks last found it: a server down when the previous proxy closed stays down
         // until it passes `rise` checks.
         server.checker.start(server.checksUp());
+    }
+
+    /** Checks {@code server} with the settings it has now: after a group update changed them. */
+    synchronized void recheck(GroupServer server) {
+        removed(server);
+        added(server);
     }
 
     /** Stops checking {@code server}. */

@@ -2,6 +2,7 @@ package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -50,6 +51,11 @@ final class GroupLease implements UpstreamLease {
         }
         server.release();
         group.slotFreed(server);
+    }
+
+    @Override
+    public InetAddress sourceAddress() {
+        return server.spec().sourceAddress().orElse(null);
     }
 
     @Override

@@ -18,11 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
 final class GroupServer implements UpstreamServer {
     private final String name;
     private final InetSocketAddress address;
-    private final int maxConnections;
-    private final boolean backup;
-    /** The PROXY header this server is sent; null for the group's (or the proxy's). */
-    private final ProxyProtocolSend sendProxyProtocol;
-    private volatile int weight;
+    /** Its settings now: replaced as a whole by a weight change or a group update, its counts kept. */
+    private volatile ServerSpec spec;
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder total = new LongAdder();
     private final LongAdder failedConnects = new LongAdder();
@@ -43,10 +40,7 @@ final class GroupServer implements UpstreamServer {
     GroupServer(ServerSpec spec, EjectionTracker ejection) {
         this.name = spec.name();
         this.address = spec.address();
-        this.weight = spec.weight();
-        this.maxConnections = spec.maxConnections();
-        this.backup = spec.isBackup();
-        this.sendProxyProtocol = spec.proxyProtocol().orElse(null);
+        this.spec = spec;
         this.ejection = ejection;
     }
 
@@ -62,11 +56,16 @@ final class GroupServer implements UpstreamServer {
 
     @Override
     public int weight() {
-        return weight;
+        return spec.weight();
     }
 
-    void weight(int newWeight) {
-        weight = newWeight;
+    ServerSpec spec() {
+        return spec;
+    }
+
+    /** New settings for the same server (same name and address): its state and counts stay. */
+    void spec(ServerSpec changed) {
+        spec = changed;
     }
 
     @Override
@@ -76,15 +75,16 @@ final class GroupServer implements UpstreamServer {
 
     @Override
     public boolean backup() {
-        return backup;
+        return spec.isBackup();
     }
 
+    /** The PROXY header this server is sent; null for the group's (or the proxy's). */
     ProxyProtocolSend sendProxyProtocol() {
-        return sendProxyProtocol;
+        return spec.proxyProtocol().orElse(null);
     }
 
     int maxConnections() {
-        return maxConnections;
+        return spec.maxConnections();
     }
 
     /** The state now, from its parts: the operator's word first, then the checks, then ejection. */
@@ -125,17 +125,20 @@ final class GroupServer implements UpstreamServer {
 
     /** Whether it is up and below its connection limit. */
     boolean takesConnection() {
+        int maxConnections = spec.maxConnections();
         return state().takesConnections() && (maxConnections == 0 || active.get() < maxConnections);
     }
 
     /** Whether it is up but at its connection limit: a connection may wait for it. */
     boolean isFull() {
+        int maxConnections = spec.maxConnections();
         return state().takesConnections() && maxConnections > 0 && active.get() >= maxConnections;
     }
 
     /** Takes one connection slot; false if the limit was reached meanwhile. */
     boolean tryAcquire() {
         int now = active.incrementAndGet();
+        int maxConnections = spec.maxConnections();
         if (maxConnections > 0 && now > maxConnections) {
             active.decrementAndGet();
             return false;
@@ -174,7 +177,8 @@ final class GroupServer implements UpstreamServer {
     }
 
     ServerSnapshot snapshot() {
-        return new ServerSnapshot(name, address, weight, backup, maxConnections, state(), active.get(), total.sum(),
+        ServerSpec now = spec;
+        return new ServerSnapshot(name, address, now.weight(), now.isBackup(), now.maxConnections(), state(), active.get(), total.sum(),
                 failedConnects.sum(), consecutiveFailures.get(), Optional.ofNullable(lastCheck));
     }
 

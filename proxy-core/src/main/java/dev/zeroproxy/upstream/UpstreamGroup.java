@@ -45,17 +45,19 @@ public final class UpstreamGroup implements Upstream {
     public static final int DEFAULT_RETRIES = 3;
 
     private final String name;
-    private final Balancer balancer;
-    private final Balance balance;
-    private final boolean customBalancer;
-    private final int retries;
-    private final HealthCheck healthCheck;
-    private final PassiveEjection ejection;
-    private final Duration queueTimeout;
-    private final boolean closeConnectionsOnDown;
-    private final ProxyProtocolSend sendProxyProtocol;
+    // The group-wide settings: volatile, as update() may replace them while connections select.
+    private volatile Balancer balancer;
+    private volatile Balance balance;
+    private volatile boolean customBalancer;
+    private volatile int retries;
+    private volatile HealthCheck healthCheck;
+    private volatile PassiveEjection ejection;
+    private volatile Duration queueTimeout;
+    private volatile Duration connectTimeout;
+    private volatile boolean closeConnectionsOnDown;
+    private volatile ProxyProtocolSend sendProxyProtocol;
     private final WaitQueue queue;
-    private final ServerChoice choice;
+    private volatile ServerChoice choice;
     private final Object ejectionDecisions = new Object();
     private final GroupHealth health;
     /** The servers now, in order; replaced as a whole under the lock on every change. */
@@ -72,6 +74,7 @@ public final class UpstreamGroup implements Upstream {
         this.queueTimeout = b.queueTimeout;
         this.closeConnectionsOnDown = b.closeConnectionsOnDown;
         this.sendProxyProtocol = b.sendProxyProtocol;
+        this.connectTimeout = b.connectTimeout;
         this.queue = new WaitQueue(name);
         this.choice = new ServerChoice(balancer);
         this.health = new GroupHealth(this);
@@ -88,7 +91,25 @@ public final class UpstreamGroup implements Upstream {
         return new Builder(name);
     }
 
-    private GroupServer newServer(ServerSpec spec) {
+    /** Adopts an update's group-wide settings ({@link #update}); under the group's lock. */
+    void adoptSettings(UpstreamGroup next) {
+        boolean newBalancer = next.customBalancer || next.balance != balance || customBalancer;
+        if (newBalancer) {
+            balancer = next.balancer;
+            balance = next.balance;
+            customBalancer = next.customBalancer;
+            choice = new ServerChoice(balancer);
+        }
+        retries = next.retries;
+        healthCheck = next.healthCheck;
+        ejection = next.ejection;
+        queueTimeout = next.queueTimeout;
+        connectTimeout = next.connectTimeout;
+        closeConnectionsOnDown = next.closeConnectionsOnDown;
+        sendProxyProtocol = next.sendProxyProtocol;
+    }
+
+    GroupServer newServer(ServerSpec spec) {
         return new GroupServer(spec, new EjectionTracker(ejection, System::nanoTime));
     }
 
@@ -100,6 +121,11 @@ public final class UpstreamGroup implements Upstream {
     @Override
     public int retries() {
         return retries;
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+        return Optional.ofNullable(connectTimeout);
     }
 
     /** Each server now: state, connections, failures, last check. */
@@ -227,6 +253,30 @@ public final class UpstreamGroup implements Upstream {
 
     // ---- runtime changes: any thread ----
 
+    /**
+     * Makes this running group what {@code next} describes, without losing what it has learnt:
+     * servers are matched by name, and a server with the same name and address keeps its state
+     * (checks, ejection, drain), its connections and its counters, and takes its new weight,
+     * limit, backup flag and overrides; a server whose address changed is a new server (the old
+     * one removed); servers {@code next} lacks are removed (their open connections finish), and
+     * new ones added. The group-wide settings (balance, retries, checks, ejection, timeouts,
+     * PROXY header) are replaced; a balancer kept (same {@link Balance}) keeps its position.
+     * Connections already connected are not touched. What a reload of a configuration file does
+     * to each backend.
+     *
+     * @param next the new settings and servers; checked as {@link Builder#build()} checks them
+     * @throws InvalidSettingException naming the first bad setting; then nothing changed
+     */
+    public synchronized void update(Builder next) {
+        GroupUpdate.apply(this, next.build(), health);
+    }
+
+    /** The servers, replaced as a whole: for {@link GroupUpdate}, under the group's lock. */
+    void replaceServers(List<GroupServer> changed) {
+        publish(changed);
+        queue.serve(this::lease);
+    }
+
     /** Adds a server; it takes connections at once (and is checked, if the group checks). */
     public synchronized void addServer(ServerSpec spec) {
         Objects.requireNonNull(spec, "spec");
@@ -266,7 +316,7 @@ public final class UpstreamGroup implements Upstream {
     public synchronized void setWeight(String serverName, int weight) {
         GroupServer server = require(serverName);
         ServerSpec.checkWeight(serverName, weight);
-        server.weight(weight);
+        server.spec(server.spec().weight(weight));
         publish(servers);
     }
 
@@ -354,6 +404,7 @@ public final class UpstreamGroup implements Upstream {
         private Duration queueTimeout;
         private boolean closeConnectionsOnDown;
         private ProxyProtocolSend sendProxyProtocol;
+        private Duration connectTimeout;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "name");
@@ -434,6 +485,15 @@ public final class UpstreamGroup implements Upstream {
         }
 
         /**
+         * How long each connect attempt to the group's servers may take (HAProxy's backend
+         * {@code timeout connect}); default: the proxy's ({@code ProxyBuilder.connectTimeout}).
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
          * Checks the settings and builds the group.
          *
          * @throws InvalidSettingException naming the first bad setting
@@ -458,6 +518,11 @@ public final class UpstreamGroup implements Upstream {
             }
             if (queueTimeout != null && (queueTimeout.isNegative() || queueTimeout.toMillis() < 1)) {
                 throw new InvalidSettingException("queueTimeout", queueTimeout, ">= 1 ms");
+            }
+            if (connectTimeout != null && (connectTimeout.isNegative() || connectTimeout.toMillis() < 1
+                    || connectTimeout.toMillis() > Integer.MAX_VALUE)) {
+                throw InvalidSettingException.outOfRange("connectTimeout", connectTimeout, Duration.ofMillis(1),
+                        Duration.ofMillis(Integer.MAX_VALUE), "");
             }
             return new UpstreamGroup(this);
         }

@@ -17,7 +17,7 @@ class AcceptBackoffTest {
 
     @Test
     void aFailedAcceptPausesTheListenerForOneSecondAndIsNotPassedOn() {
-        EmbeddedChannel listener = new EmbeddedChannel(new AcceptBackoff(new AcceptLimit(0)));
+        EmbeddedChannel listener = new EmbeddedChannel(new AcceptBackoff(new AcceptLimit(0, null)));
         listener.freezeTime(); // only advanceTimeBy moves the loop's clock
         listener.pipeline().fireExceptionCaught(new IOException("Too many open files"));
         assertFalse(listener.config().isAutoRead(), "accepting pauses");
@@ -37,7 +37,7 @@ class AcceptBackoffTest {
         // slf4j-simple writes to whatever System.err is at the time of each line.
         PrintStream stderr = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        EmbeddedChannel listener = new EmbeddedChannel(new AcceptBackoff(new AcceptLimit(0)));
+        EmbeddedChannel listener = new EmbeddedChannel(new AcceptBackoff(new AcceptLimit(0, null)));
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
             for (int i = 0; i < 50; i++) {

@@ -57,10 +57,10 @@ final class ForwarderListener implements ProxyListener {
             served.increment();
         } else if (cause instanceof ProxyClosedConnectionException byProxy) {
             switch (byProxy.reason()) {
-                case IDLE_TIMEOUT -> {
+                case IDLE_TIMEOUT, HALF_CLOSED_TIMEOUT -> {
                     idleClosed.increment();
-                    idleCloses.log(more -> LOGGER.info("{}: closed (reset) after {} without a byte either way{}",
-                            connection, DurationConverter.format(summary.duration()), more));
+                    idleCloses.log(more -> LOGGER.info("{}: closed (reset) after {}: {}{}",
+                            connection, DurationConverter.format(summary.duration()), byProxy.getMessage(), more));
                 }
                 case DRAIN_TIMEOUT, DRAIN_INTERRUPTED -> {
                     (byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT

@@ -1,0 +1,92 @@
+package dev.zeroproxy.internal;
+
+import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.ProxyRuntime;
+import dev.zeroproxy.Transport;
+import dev.zeroproxy.UpstreamRuntime;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The event loops and connection limit behind a {@link ProxyRuntime}: a proxy built with one
+ * takes its loops from here ({@link ProxyServer}) and counts under its limit, and does not stop
+ * the loops when it closes.
+ */
+public final class SharedRuntime implements ProxyRuntime {
+    private static final long SHUTDOWN_GRACE_MILLIS = 5_000;
+
+    private final Transport transport;
+    private final int eventLoops;
+    private final int maxConnections;
+    private final EventLoopGroup group;
+    private final AcceptLimit limit;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SharedRuntime(Transport transport, int eventLoops, int maxConnections) {
+        this.transport = transport;
+        this.eventLoops = eventLoops;
+        this.maxConnections = maxConnections;
+        this.limit = new AcceptLimit(maxConnections, null);
+        this.group = transport.newEventLoopGroup(eventLoops, new DefaultThreadFactory("zeroproxy-" + transport.name()));
+    }
+
+    /** Starts the loops of a runtime whose settings {@link ProxyRuntime.Builder} checked. */
+    public static SharedRuntime start(Transport transport, int eventLoops, int maxConnections) {
+        return new SharedRuntime(Objects.requireNonNull(transport, "transport"), eventLoops, maxConnections);
+    }
+
+    EventLoopGroup group() {
+        return group;
+    }
+
+    AcceptLimit limit() {
+        return limit;
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public Transport transport() {
+        return transport;
+    }
+
+    @Override
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    @Override
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    @Override
+    public int openConnections() {
+        return limit.open();
+    }
+
+    @Override
+    public UpstreamRuntime upstreamRuntime(ProxyListener listener, Duration connectTimeout) {
+        return new LentRuntime(group, transport, Objects.requireNonNull(listener, "listener"),
+                Objects.requireNonNull(connectTimeout, "connectTimeout"));
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProxyRuntime{" + transport.name() + ", " + eventLoops + " loop(s)"
+                + (maxConnections > 0 ? ", maxConnections " + maxConnections : "") + "}";
+    }
+}
