@@ -18,6 +18,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
     private final String setting;
     private final transient Object value;
     private final String expected;
+    private final String problem;
     private final transient Object min;
     private final transient Object max;
 
@@ -37,6 +38,7 @@ public final class InvalidSettingException extends IllegalArgumentException {
         this.setting = setting;
         this.value = value;
         this.expected = expected;
+        this.problem = problem;
         this.min = min;
         this.max = max;
     }
@@ -65,6 +67,15 @@ public final class InvalidSettingException extends IllegalArgumentException {
     /** The value given. */
     public Object value() {
         return value;
+    }
+
+    /**
+     * What is wrong, in the library's words: the value itself for a plain refusal
+     * ({@code "-1"}), or a sentence for a value valid elsewhere ({@code "SPLICE is not supported by
+     * transport nio"}). The message is {@code setting + ": " + problem + " (expected: " + expected + ")"}.
+     */
+    public String problem() {
+        return problem;
     }
 
     /** What was expected, in the library's words. */

@@ -40,6 +40,14 @@ public interface ProxyRuntime extends AutoCloseable {
     /** The most connections all its proxies hold at once; 0 for no limit. */
     int maxConnections();
 
+    /**
+     * A new limit over all its proxies, from now on (0: none): what is open stays open, and a
+     * lower limit holds new clients in the backlog until enough have closed.
+     *
+     * @throws InvalidSettingException if negative
+     */
+    void maxConnections(int connections);
+
     /** Connections open now over all its proxies. */
     int openConnections();
 

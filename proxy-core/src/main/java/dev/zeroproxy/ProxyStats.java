@@ -45,6 +45,33 @@ public record ProxyStats(
         refusedConnections = Map.copyOf(refusedConnections);
     }
 
+    /**
+     * The figures of several proxies together (a configuration file's frontends): each count
+     * summed, except {@code directMemoryUsed}, which is the allocator's they share: the largest.
+     */
+    public static ProxyStats sum(java.util.Collection<ProxyStats> all) {
+        long[] f = new long[11];
+        Map<ConnectionRefusal.Reason, Long> refused = new java.util.EnumMap<>(ConnectionRefusal.Reason.class);
+        for (ConnectionRefusal.Reason reason : ConnectionRefusal.Reason.values()) {
+            refused.put(reason, 0L);
+        }
+        for (ProxyStats s : all) {
+            f[0] += s.acceptedConnections;
+            f[1] += s.activeConnections;
+            f[2] += s.openChannels;
+            f[3] += s.upstreamConnectFailures;
+            f[4] += s.bytesFromClients;
+            f[5] += s.bytesFromUpstreams;
+            f[6] += s.bytesCopied;
+            f[7] += s.bytesSpliced;
+            f[8] = Math.max(f[8], s.directMemoryUsed);
+            f[9] += s.bytesQueued;
+            f[10] += s.memoryBudgetPauses;
+            s.refusedConnections.forEach((reason, count) -> refused.merge(reason, count, Long::sum));
+        }
+        return new ProxyStats(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], refused);
+    }
+
     /** Connections refused at the edge, whatever the reason. */
     public long refusedConnectionsTotal() {
         long total = 0;

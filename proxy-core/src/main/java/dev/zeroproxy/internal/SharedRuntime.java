@@ -1,11 +1,13 @@
 package dev.zeroproxy.internal;
 
+import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyRuntime;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.UpstreamRuntime;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +23,7 @@ public final class SharedRuntime implements ProxyRuntime {
 
     private final Transport transport;
     private final int eventLoops;
-    private final int maxConnections;
+    private volatile int maxConnections;
     private final EventLoopGroup group;
     private final AcceptLimit limit;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,6 +69,15 @@ public final class SharedRuntime implements ProxyRuntime {
     }
 
     @Override
+    public void maxConnections(int connections) {
+        if (connections < 0) {
+            throw InvalidSettingException.outOfRange("maxConnections", connections, 0, Integer.MAX_VALUE, "(0: no limit)");
+        }
+        maxConnections = connections;
+        limit.max(connections);
+    }
+
+    @Override
     public int openConnections() {
         return limit.open();
     }
@@ -79,6 +90,12 @@ public final class SharedRuntime implements ProxyRuntime {
 
     @Override
     public void close() {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("close() called on the runtime's own event loop "
+                        + Thread.currentThread().getName() + " (expected: another thread; it waits for the loops)");
+            }
+        }
         if (closed.compareAndSet(false, true)) {
             group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }

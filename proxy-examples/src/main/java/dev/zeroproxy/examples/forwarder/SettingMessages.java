@@ -53,9 +53,7 @@ final class SettingMessages {
         if (flag == null) {
             return invalid.getMessage();
         }
-        String message = invalid.getMessage();
-        String expectedPart = " (expected: " + invalid.expected() + ")";
-        String problem = message.substring(invalid.setting().length() + 2, message.length() - expectedPart.length());
+        String problem = invalid.problem();
         if (problem.equals(String.valueOf(invalid.value()))) {
             problem = asWritten(flag, invalid.value());
         }

@@ -19,8 +19,9 @@ import sun.misc.Signal;
  *   <li>a second SIGINT or SIGTERM while draining: end the drain now, cutting what is open;
  *       exit code 128 + the signal's number (130 for SIGINT, 143 for SIGTERM), as a process
  *       killed by it would report.
- *   <li>SIGHUP: reserved for reloading a configuration; until there is one to reload, it is
- *       logged and the forwarder keeps serving.
+ *   <li>SIGHUP: {@code run -f FILE} reads the file again and reloads it (a file with an error
+ *       changes nothing, and the errors are logged); {@code forward} has nothing to reload: it
+ *       logs so and keeps serving.
  *   <li>SIGUSR1, SIGUSR2: log one status line (connections, bytes) and keep serving.
  * </ul>
  */
@@ -29,6 +30,11 @@ final class UntilSignal implements ProxyLifetime {
 
     @Override
     public int run(Proxy proxy, ForwarderListener listener) {
+        return run(Served.of(proxy), listener);
+    }
+
+    /** Serves {@code proxy} until SIGINT/SIGTERM, as the class comment says; returns the exit code. */
+    int run(Served proxy, ForwarderListener listener) {
         Signals signals = Signals.install();
         CountDownLatch stopRequested = new CountDownLatch(1);
         AtomicReference<Signal> forcedBy = new AtomicReference<>();
@@ -41,7 +47,7 @@ final class UntilSignal implements ProxyLifetime {
         long started = System.nanoTime();
         LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}"
                         + " (a second SIGINT/SIGTERM cuts them at once)",
-                proxy.stats().activeConnections(), DurationConverter.format(proxy.config().drainTimeout()));
+                proxy.stats().activeConnections(), DurationConverter.format(proxy.drainTimeout()));
         try {
             proxy.close();
         } catch (RuntimeException e) {
@@ -58,7 +64,7 @@ final class UntilSignal implements ProxyLifetime {
     }
 
     /** Runs on its own thread for the life of the process, taking each signal as it comes. */
-    private static void dispatch(Signals signals, Proxy proxy, CountDownLatch stopRequested,
+    private static void dispatch(Signals signals, Served proxy, CountDownLatch stopRequested,
             AtomicReference<Signal> forcedBy, Thread closer) {
         while (true) {
             Signal signal;
@@ -76,7 +82,17 @@ final class UntilSignal implements ProxyLifetime {
                     closer.interrupt();
                 }
             } else if (signal.getName().equals("HUP")) {
-                LOGGER.warn("zeroproxy: SIGHUP received; reloading is not supported yet, still serving as started");
+                if (stopRequested.getCount() == 0) {
+                    LOGGER.warn("zeroproxy: SIGHUP while stopping: not reloaded");
+                    continue;
+                }
+                try {
+                    LOGGER.info("zeroproxy: SIGHUP: {}", proxy.reload());
+                } catch (UnsupportedOperationException e) {
+                    LOGGER.warn("zeroproxy: SIGHUP: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    LOGGER.error("zeroproxy: SIGHUP: reload refused, nothing changed: {}", e.getMessage());
+                }
             } else {
                 ProxyStats stats = proxy.stats();
                 LOGGER.info("zeroproxy status (SIG{}): {} active connection(s), {} accepted, {} upstream connect"

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "zeroproxy",
         description = "A zero-copy TCP forwarder built on the ZeroProxy library.",
-        subcommands = {ForwardCommand.class, DemoCommand.class},
+        subcommands = {ForwardCommand.class, RunCommand.class, CheckCommand.class, DemoCommand.class},
         versionProvider = VersionProvider.class,
         usageHelpAutoWidth = true)
 public final class ZeroproxyCommand implements Callable<Integer> {
@@ -36,6 +36,6 @@ public final class ZeroproxyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "no command given (expected: forward or demo; see zeroproxy --help)");
+                "no command given (expected: forward, run, check or demo; see zeroproxy --help)");
     }
 }

@@ -355,7 +355,7 @@ class ForwardCommandTest {
     void noCommandIsAUsageError() {
         Run run = runExpectingRefusal();
         assertEquals(2, run.exitCode());
-        assertEquals("zeroproxy: no command given (expected: forward or demo; see zeroproxy --help)",
+        assertEquals("zeroproxy: no command given (expected: forward, run, check or demo; see zeroproxy --help)",
                 run.err().strip());
     }
 

@@ -121,7 +121,7 @@ class ForwarderSignalsTest {
             InetSocketAddress address = zp.awaitReady(Duration.ofSeconds(20));
             try (Socket client = openPair(address)) {
                 zp.signal("HUP");
-                zp.awaitLine("SIGHUP received; reloading is not supported yet", Duration.ofSeconds(10));
+                zp.awaitLine("forward has no configuration file to reload", Duration.ofSeconds(10));
                 zp.signal("USR1");
                 assertTrue(zp.awaitLine("status (SIGUSR1)", Duration.ofSeconds(10)).contains("1 active connection(s)"),
                         zp.log());

@@ -1,0 +1,116 @@
+package dev.zeroproxy.config;
+
+import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.edge.ProxyProtocolSend;
+import dev.zeroproxy.upstream.Balance;
+import dev.zeroproxy.upstream.HealthCheck;
+import dev.zeroproxy.upstream.ServerSpec;
+import dev.zeroproxy.upstream.UpstreamGroup;
+import java.time.Duration;
+
+/**
+ * A backend section as the library's {@link UpstreamGroup.Builder}: balance, retries, timeouts
+ * and each server line, with HAProxy's defaults where the file is silent (round robin, 3
+ * retries, checks every 2 s, rise 2, fall 3). Checked once when the plan is made, so that
+ * {@link #builder()} cannot fail later.
+ */
+final class BackendPlan {
+    private final BackendSection section;
+
+    private BackendPlan(BackendSection section) {
+        this.section = section;
+    }
+
+    /**
+     * @throws ConfigException at the line of the first setting the library refuses
+     */
+    static BackendPlan of(BackendSection section) {
+        BackendPlan plan = new BackendPlan(section);
+        plan.builder().build();
+        return plan;
+    }
+
+    BackendSection section() {
+        return section;
+    }
+
+    String name() {
+        return section.name();
+    }
+
+    /** A new builder of the group: each call a fresh one (builders are mutable). */
+    UpstreamGroup.Builder builder() {
+        Attribution attribution = new Attribution(section.where(), "backend");
+        attribution.set("retries", section.retries()).set("queueTimeout", section.timeoutQueue())
+                .set("connectTimeout", section.timeoutConnect());
+        try {
+            UpstreamGroup.Builder group = UpstreamGroup.builder(section.name())
+                    .balance(section.balance() == null ? Balance.ROUND_ROBIN : section.balance().value());
+            if (section.retries() != null) {
+                group.retries(section.retries().value());
+            }
+            if (section.timeoutQueue() != null) {
+                group.queueTimeout(section.timeoutQueue().value());
+            }
+            if (section.timeoutConnect() != null) {
+                group.connectTimeout(section.timeoutConnect().value());
+            }
+            for (ServerLine server : section.servers()) {
+                group.server(server(server, attribution));
+            }
+            // Checked here, so that the error is located; build() checks again at the start.
+            group.build();
+            return group;
+        } catch (InvalidSettingException e) {
+            throw new ConfigException(attribution.explain(e));
+        }
+    }
+
+    private ServerSpec server(ServerLine line, Attribution attribution) {
+        String prefix = "server " + line.name() + " ";
+        attribution.set(prefix + "weight", line.weight()).set(prefix + "maxConnections", line.maxConn())
+                .set("healthCheck.interval", line.inter()).set("healthCheck.rise", line.rise())
+                .set("healthCheck.fall", line.fall()).set("healthCheck.timeout", section.timeoutCheck());
+        ServerSpec spec = ServerSpec.of(line.name(), line.address());
+        if (line.weight() != null) {
+            spec = spec.weight(line.weight().value());
+        }
+        if (line.maxConn() != null) {
+            spec = spec.maxConnections(line.maxConn().value());
+        }
+        spec = spec.backup(line.backup());
+        if (line.sendProxy() == 1) {
+            spec = spec.sendProxyProtocol(ProxyProtocolSend.v1());
+        } else if (line.sendProxy() == 2) {
+            spec = spec.sendProxyProtocol(ProxyProtocolSend.v2());
+        }
+        if (line.source() != null) {
+            spec = spec.source(line.source().value());
+        } else if (section.source() != null) {
+            spec = spec.source(section.source().value());
+        }
+        return line.check() ? spec.healthCheck(check(line)) : spec.unchecked();
+    }
+
+    /**
+     * HAProxy's check timing for a connect-only check: every {@code inter}; the whole check may
+     * take {@code inter}, or, with {@code timeout check} set, the lesser of {@code timeout connect}
+     * and {@code inter} to connect.
+     */
+    private HealthCheck check(ServerLine line) {
+        Duration inter = line.inter() != null ? line.inter().value() : HealthCheck.DEFAULT_INTERVAL;
+        Duration timeout = inter;
+        if (section.timeoutCheck() != null && section.timeoutConnect() != null
+                && section.timeoutConnect().value().compareTo(inter) < 0) {
+            timeout = section.timeoutConnect().value();
+        }
+        HealthCheck.Builder check = HealthCheck.builder().interval(inter).timeout(timeout);
+        if (line.rise() != null) {
+            check.rise(line.rise().value());
+        }
+        if (line.fall() != null) {
+            check.fall(line.fall().value());
+        }
+        return check.build();
+    }
+}

@@ -1,0 +1,359 @@
+package dev.zeroproxy.config;
+
+import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBindException;
+import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.ProxyConfig;
+import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.ProxyRuntime;
+import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.upstream.UpstreamGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A configuration file running: one {@link ProxyRuntime} whose loops every frontend shares, one
+ * {@link Proxy} per bind address, one {@link UpstreamGroup} per backend; and its reload.
+ *
+ * <pre>{@code
+ * try (Deployment running = Deployment.start(ConfigParser.parse(Path.of("zeroproxy.cfg")), ProxyListener.NOOP)) {
+ *     ...
+ *     ReloadReport report = running.reload(ConfigParser.parse(Path.of("zeroproxy.cfg")));
+ * }
+ * }</pre>
+ *
+ * <p><b>Reload</b> ({@link #reload}) checks the whole new file first; a file with any error
+ * changes nothing. Then: new backends start; new binds open (if one cannot, those opened are
+ * closed again and nothing else changes); backends kept are updated in place, servers matched by
+ * name keeping their state and counters ({@link UpstreamGroup#update}); binds kept keep their
+ * listening sockets, and take the new file for new connections ({@link Proxy#reconfigure});
+ * removed binds stop accepting and drain their connections in the background for up to the
+ * drain timeout; removed backends stop. Connections open before keep the configuration they
+ * started with. The transport and the loop count cannot change without a restart.
+ *
+ * <p>Thread-safe: reloads are serialized. {@link #close()} drains every bind at once.
+ */
+public final class Deployment implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(Deployment.class);
+
+    /** One bind running: the frontend it belongs to now, and its proxy. */
+    private record RunningBind(String frontend, BindLine bind, Proxy proxy) { }
+
+    private final ProxyRuntime runtime;
+    private final ProxyListener listener;
+    private final Map<String, UpstreamGroup> backends = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, RunningBind> binds = new LinkedHashMap<>();
+    /** Removed binds still draining, joined by {@link #close()}. */
+    private final List<Thread> draining = new ArrayList<>();
+    private FilePlan plan;
+    private long generation = 1;
+    private boolean closed;
+
+    private Deployment(ProxyRuntime runtime, ProxyListener listener, FilePlan plan) {
+        this.runtime = runtime;
+        this.listener = listener;
+        this.plan = plan;
+    }
+
+    /**
+     * Checks a file as {@link #start} would, without starting or binding anything: what
+     * {@code zeroproxy check} runs.
+     *
+     * @throws ConfigException with every error found
+     */
+    public static void check(ProxyFile file) {
+        FilePlan.of(Objects.requireNonNull(file, "file"));
+    }
+
+    /**
+     * Starts the runtime, the backends and a proxy per bind.
+     *
+     * @param listener hears every proxy's events (and every backend's server state changes)
+     * @throws ConfigException with every error found in the file, or at the bind line of an
+     *     address that could not be bound; then nothing is left running
+     */
+    public static Deployment start(ProxyFile file, ProxyListener listener) {
+        FilePlan plan = FilePlan.of(Objects.requireNonNull(file, "file"));
+        ProxyRuntime runtime = FilePlan.runtimeBuilder(file.global()).start();
+        Deployment deployment = new Deployment(runtime, Objects.requireNonNull(listener, "listener"), plan);
+        try {
+            plan.backends().values().forEach(backend -> deployment.backends.put(backend.name(),
+                    deployment.startGroup(backend)));
+            for (FrontendPlan frontend : plan.frontends().values()) {
+                for (BindLine bind : frontend.section().binds()) {
+                    deployment.binds.put(bind.address(), deployment.open(frontend, bind, deployment.backends));
+                }
+            }
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
+        LOGGER.info("Configuration {} generation 1: {} frontend(s) on {} bind(s), {} backend(s), {}", file.name(),
+                plan.frontends().size(), deployment.binds.size(), deployment.backends.size(), runtime);
+        return deployment;
+    }
+
+    private UpstreamGroup startGroup(BackendPlan backend) {
+        UpstreamGroup group = backend.builder().build();
+        Duration connectTimeout = backend.section().timeoutConnect() != null
+                ? backend.section().timeoutConnect().value() : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT;
+        group.start(runtime.upstreamRuntime(listener, connectTimeout));
+        return group;
+    }
+
+    private RunningBind open(FrontendPlan frontend, BindLine bind, Map<String, UpstreamGroup> groups) {
+        try {
+            Proxy proxy = frontend.builder(bind, runtime, groups, listener).start();
+            return new RunningBind(frontend.section().name(), bind, proxy);
+        } catch (ProxyBindException e) {
+            throw new ConfigException(new ConfigError(bind.where(), "bind", "cannot listen on " + bind.address() + ": "
+                    + e.getCause().getMessage(), "an address this machine has and no other socket listens on", null));
+        }
+    }
+
+    /** The configuration's number: 1 at the start, one more per successful reload. */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /** The file running now. */
+    public synchronized ProxyFile file() {
+        return plan.file();
+    }
+
+    /** The runtime every frontend runs on. */
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    /** The proxy of each bind address (as written in the file), in file order. */
+    public synchronized Map<InetSocketAddress, Proxy> proxies() {
+        Map<InetSocketAddress, Proxy> proxies = new LinkedHashMap<>();
+        binds.forEach((address, running) -> proxies.put(address, running.proxy()));
+        return proxies;
+    }
+
+    /** The frontend each bind address belongs to now. */
+    public synchronized Map<InetSocketAddress, String> frontends() {
+        Map<InetSocketAddress, String> names = new LinkedHashMap<>();
+        binds.forEach((address, running) -> names.put(address, running.frontend()));
+        return names;
+    }
+
+    /** The figures of every bind's proxy together ({@link ProxyStats#sum}). */
+    public synchronized ProxyStats stats() {
+        List<ProxyStats> all = new ArrayList<>();
+        binds.values().forEach(running -> all.add(running.proxy().stats()));
+        return ProxyStats.sum(all);
+    }
+
+    /** The drain timeout the file sets ({@code hard-stop-after}), or the library's default. */
+    public synchronized Duration drainTimeout() {
+        GlobalSection global = plan.file().global();
+        return global.hardStopAfter() != null ? global.hardStopAfter().value() : ProxyBuilder.DEFAULT_DRAIN_TIMEOUT;
+    }
+
+    /** The group of each backend, in file order. */
+    public synchronized Map<String, UpstreamGroup> backends() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(backends));
+    }
+
+    /**
+     * Applies a new file (see the class comment).
+     *
+     * @throws ConfigException with every error found, or a bind that failed; nothing changed then
+     * @throws IllegalStateException if closed
+     */
+    public synchronized ReloadReport reload(ProxyFile file) {
+        if (closed) {
+            throw new IllegalStateException("reload(): the deployment is closed (expected: a running one)");
+        }
+        FilePlan next = FilePlan.of(Objects.requireNonNull(file, "file"));
+        requireReloadable(next);
+        // 1. New backends, started but not yet routed to.
+        Map<String, UpstreamGroup> groups = new LinkedHashMap<>(backends);
+        List<String> added = new ArrayList<>();
+        for (BackendPlan backend : next.backends().values()) {
+            if (!backends.containsKey(backend.name())) {
+                groups.put(backend.name(), startGroup(backend));
+                added.add(backend.name());
+            }
+        }
+        // 2. New binds, opened before anything is closed; all or none.
+        Map<InetSocketAddress, RunningBind> opened = new LinkedHashMap<>();
+        try {
+            for (FrontendPlan frontend : next.frontends().values()) {
+                for (BindLine bind : frontend.section().binds()) {
+                    if (!binds.containsKey(bind.address())) {
+                        opened.put(bind.address(), open(frontend, bind, groups));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            opened.values().forEach(running -> running.proxy().close());
+            added.forEach(name -> groups.get(name).stop());
+            throw e;
+        }
+        // 3. Backends kept: updated in place (checked by the plan: cannot fail).
+        List<String> updated = new ArrayList<>();
+        for (BackendPlan backend : next.backends().values()) {
+            if (backends.containsKey(backend.name())) {
+                backends.get(backend.name()).update(backend.builder());
+                updated.add(backend.name());
+            }
+        }
+        // 4. Binds kept: the new file for their new connections, same sockets.
+        List<InetSocketAddress> kept = new ArrayList<>();
+        Map<InetSocketAddress, RunningBind> now = new LinkedHashMap<>();
+        for (FrontendPlan frontend : next.frontends().values()) {
+            for (BindLine bind : frontend.section().binds()) {
+                RunningBind running = binds.get(bind.address());
+                if (running != null) {
+                    ProxyConfig config = frontend.builder(bind, runtime, groups, listener).build();
+                    running.proxy().reconfigure(config);
+                    now.put(bind.address(), new RunningBind(frontend.section().name(), bind, running.proxy()));
+                    kept.add(bind.address());
+                } else {
+                    now.put(bind.address(), opened.get(bind.address()));
+                }
+            }
+        }
+        // 5. Binds removed: stop accepting now, drain in the background.
+        List<InetSocketAddress> closedBinds = new ArrayList<>();
+        binds.forEach((address, running) -> {
+            if (!now.containsKey(address)) {
+                closedBinds.add(address);
+                drainInBackground(running);
+            }
+        });
+        // 6. Backends removed: their checks stop; connections already made go on.
+        List<String> removed = new ArrayList<>();
+        backends.forEach((name, group) -> {
+            if (!next.backends().containsKey(name)) {
+                group.stop();
+                groups.remove(name);
+                removed.add(name);
+            }
+        });
+        binds.clear();
+        binds.putAll(now);
+        backends.clear();
+        backends.putAll(groups);
+        if (file.global().maxConn() != null || plan.file().global().maxConn() != null) {
+            runtime.maxConnections(file.global().maxConn() == null ? 0 : file.global().maxConn().value());
+        }
+        plan = next;
+        generation++;
+        ReloadReport report = new ReloadReport(generation, List.copyOf(opened.keySet()), closedBinds, kept, added,
+                removed, updated);
+        LOGGER.info("Configuration {} reloaded: {}", file.name(), report.summary());
+        return report;
+    }
+
+    /**
+     * What a reload cannot change: the loops (transport, count), and on a bind that stays open
+     * the forwarding mode and splice threshold its sockets were set up for.
+     */
+    private void requireReloadable(FilePlan next) {
+        List<ConfigError> errors = new ArrayList<>();
+        GlobalSection was = plan.file().global();
+        GlobalSection is = next.file().global();
+        String transport = runtime.transport().name();
+        if (is.transport() != null && !is.transport().value().equals(transport)) {
+            errors.add(restartOnly(is.transport(), transport));
+        }
+        if (is.nbThread() != null && is.nbThread().value() != runtime.eventLoops()
+                || is.nbThread() == null && was.nbThread() != null) {
+            errors.add(is.nbThread() != null ? restartOnly(is.nbThread(), runtime.eventLoops())
+                    : new ConfigError(new SourcePosition(next.file().name(), 1, 1), "nbthread",
+                            "nbthread was removed; the loop count changes only at a restart",
+                            "nbthread " + runtime.eventLoops() + " until a restart", null));
+        }
+        for (FrontendPlan frontend : next.frontends().values()) {
+            for (BindLine bind : frontend.section().binds()) {
+                RunningBind running = binds.get(bind.address());
+                if (running == null) {
+                    continue;
+                }
+                ProxyConfig current = running.proxy().config();
+                ProxyConfig wanted = frontend.builder(bind, runtime, null, listener).build();
+                if (wanted.forwarding() != current.forwarding()
+                        || wanted.spliceThreshold() != current.spliceThreshold()) {
+                    Located<?> where = frontend.section().forwarding() != null ? frontend.section().forwarding()
+                            : frontend.section().spliceThreshold();
+                    errors.add(new ConfigError(where != null ? where.where() : bind.where(),
+                            where != null ? where.keyword() : "bind", "forwarding " + wanted.forwarding()
+                            + " (splice threshold " + wanted.spliceThreshold() + ") on " + bind.address()
+                            + ", which stays open with " + current.forwarding() + " (" + current.spliceThreshold() + ")",
+                            "the same forwarding on a bind that stays open: the listening sockets were set up for it;"
+                            + " restart, or move the frontend to another address", null));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static ConfigError restartOnly(Located<?> value, Object running) {
+        return new ConfigError(value.where(), value.keyword(), value.keyword() + " " + value.value()
+                + " differs from the running " + running + ", which changes only at a restart",
+                value.keyword() + " " + running + " until a restart", null);
+    }
+
+    private void drainInBackground(RunningBind running) {
+        Thread drain = new Thread(() -> {
+            running.proxy().close();
+            LOGGER.info("Frontend {}: {} closed (removed by a reload)", running.frontend(), running.bind().address());
+        }, "zeroproxy-drain-" + running.bind().address());
+        drain.setDaemon(true);
+        draining.add(drain);
+        drain.start();
+    }
+
+    /**
+     * Stops every bind at once (each drains for up to its drain timeout), then the backends and
+     * the loops. Idempotent; blocks until done. An interrupt ends the drains early, as
+     * {@link Proxy#close()} says.
+     */
+    @Override
+    public void close() {
+        List<Thread> closing = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            binds.values().forEach(running -> {
+                Thread thread = new Thread(running.proxy()::close, "zeroproxy-close-" + running.bind().address());
+                closing.add(thread);
+                thread.start();
+            });
+            closing.addAll(draining);
+        }
+        boolean interrupted = false;
+        for (Thread thread : closing) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    closing.forEach(Thread::interrupt);
+                }
+            }
+        }
+        backends.values().forEach(UpstreamGroup::stop);
+        runtime.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
