@@ -53,6 +53,8 @@ public final class Deployment implements AutoCloseable {
     private final Map<InetSocketAddress, RunningBind> binds = new LinkedHashMap<>();
     /** Removed binds still draining, joined by {@link #close()}. */
     private final List<Thread> draining = new ArrayList<>();
+    /** Proxies of removed binds: their figures stay in {@link #stats()}. */
+    private final List<Proxy> retired = new ArrayList<>();
     private FilePlan plan;
     private long generation = 1;
     private boolean closed;
@@ -148,10 +150,11 @@ public final class Deployment implements AutoCloseable {
         return names;
     }
 
-    /** The figures of every bind's proxy together ({@link ProxyStats#sum}). */
+    /** The figures of every bind's proxy together ({@link ProxyStats#sum}), those a reload removed included. */
     public synchronized ProxyStats stats() {
         List<ProxyStats> all = new ArrayList<>();
         binds.values().forEach(running -> all.add(running.proxy().stats()));
+        retired.forEach(proxy -> all.add(proxy.stats()));
         return ProxyStats.sum(all);
     }
 
@@ -231,6 +234,7 @@ public final class Deployment implements AutoCloseable {
         binds.forEach((address, running) -> {
             if (!now.containsKey(address)) {
                 closedBinds.add(address);
+                retired.add(running.proxy());
                 drainInBackground(running);
             }
         });
