@@ -1,5 +1,6 @@
 package dev.zeroproxy.edge;
 
+import dev.zeroproxy.InvalidSettingException;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,11 +28,12 @@ public record ProxyProtocolSend(int version, boolean crc32c, boolean passTlvs, L
     /** Checks the version and copies the TLVs. */
     public ProxyProtocolSend {
         if (version != 1 && version != 2) {
-            throw new IllegalArgumentException("version: " + version + " (expected: 1 or 2)");
+            throw new InvalidSettingException("sendProxyProtocol.version", version, "1 or 2");
         }
         added = List.copyOf(Objects.requireNonNull(added, "added"));
         if (version == 1 && (crc32c || !added.isEmpty())) {
-            throw new IllegalArgumentException("PROXY v1 carries no TLV (expected: v2 for CRC32C or TLVs)");
+            throw InvalidSettingException.notHere("sendProxyProtocol.version", version, "PROXY v1 carries no TLV",
+                    "v2 for CRC32C or TLVs", null);
         }
     }
 

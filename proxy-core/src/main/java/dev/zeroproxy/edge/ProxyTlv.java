@@ -1,5 +1,6 @@
 package dev.zeroproxy.edge;
 
+import dev.zeroproxy.InvalidSettingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -29,10 +30,10 @@ public record ProxyTlv(int type, byte[] value) {
     /** Checks the type's range and copies the value. */
     public ProxyTlv {
         if (type < 0 || type > 255) {
-            throw new IllegalArgumentException("type: " + type + " (expected: 0..255)");
+            throw InvalidSettingException.outOfRange("tlv type", type, 0, 255, "");
         }
         if (value.length > 65_535 - 3) {
-            throw new IllegalArgumentException("value: " + value.length + " bytes (expected: at most 65532)");
+            throw InvalidSettingException.outOfRange("tlv value", value.length, 0, 65_532, "bytes");
         }
         value = value.clone();
     }

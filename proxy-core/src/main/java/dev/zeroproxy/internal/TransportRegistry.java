@@ -1,5 +1,6 @@
 package dev.zeroproxy.internal;
 
+import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Transport;
 import java.util.ArrayList;
@@ -71,8 +72,8 @@ public final class TransportRegistry {
                 return t;
             }
         }
-        throw new IllegalArgumentException("transport: " + name + " (expected one of: "
-                + Holder.ALL.stream().map(Transport::name).collect(Collectors.joining(", ")) + ")");
+        throw new InvalidSettingException("transport", name, "one of: "
+                + Holder.ALL.stream().map(Transport::name).collect(Collectors.joining(", ")));
     }
 
     private static String causeOf(Transport t) {

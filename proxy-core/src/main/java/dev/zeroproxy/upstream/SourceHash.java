@@ -1,5 +1,6 @@
 package dev.zeroproxy.upstream;
 
+import dev.zeroproxy.InvalidSettingException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -47,8 +48,7 @@ final class SourceHash implements Balancer {
     public void serversChanged(List<? extends UpstreamServer> servers) {
         UpstreamServer[] snapshot = servers.toArray(new UpstreamServer[0]);
         if (snapshot.length > MAX_SERVERS) {
-            throw new IllegalArgumentException(
-                    "servers: " + snapshot.length + " (expected: at most " + MAX_SERVERS + " for source hashing)");
+            throw InvalidSettingException.outOfRange("servers", snapshot.length, 1, MAX_SERVERS, "(for source hashing)");
         }
         int[] weights = new int[snapshot.length];
         int total = 0;

@@ -120,9 +120,10 @@ class ProxyBuilderTest {
 
     @Test
     void unknownTransportNameListsTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transport.named("dpdk"));
-        assertTrue(e.getMessage().startsWith("transport: dpdk (expected one of: "), e.getMessage());
-        assertTrue(e.getMessage().contains("nio"), e.getMessage());
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> Transport.named("dpdk"));
+        assertEquals("transport", e.setting());
+        assertEquals("dpdk", e.value());
+        assertTrue(e.expected().startsWith("one of: ") && e.expected().contains("nio"), e.getMessage());
     }
 
     @Test
