@@ -12,12 +12,12 @@ class SuggestionsTest {
 
     @Test
     void distanceCountsASwapOfNeighboursAsOneEdit() {
-        assertEquals(0, Suggestions.distance("bind", "bind"));
-        assertEquals(1, Suggestions.distance("bnid", "bind"));
-        assertEquals(1, Suggestions.distance("bin", "bind"));
-        assertEquals(1, Suggestions.distance("binds", "bind"));
-        assertEquals(1, Suggestions.distance("bund", "bind"));
-        assertEquals(3, Suggestions.distance("", "abc"));
+        assertEquals(0, EditDistance.between("bind", "bind"));
+        assertEquals(1, EditDistance.between("bnid", "bind"));
+        assertEquals(1, EditDistance.between("bin", "bind"));
+        assertEquals(1, EditDistance.between("binds", "bind"));
+        assertEquals(1, EditDistance.between("bund", "bind"));
+        assertEquals(3, EditDistance.between("", "abc"));
     }
 
     @Test
