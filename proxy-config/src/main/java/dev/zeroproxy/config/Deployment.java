@@ -7,6 +7,7 @@ import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyRuntime;
 import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.Transport;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -268,18 +269,15 @@ public final class Deployment implements AutoCloseable {
      */
     private void requireReloadable(FilePlan next) {
         List<ConfigError> errors = new ArrayList<>();
-        GlobalSection was = plan.file().global();
         GlobalSection is = next.file().global();
-        String transport = runtime.transport().name();
-        if (is.transport() != null && !is.transport().value().equals(transport)) {
-            errors.add(restartOnly(is.transport(), transport));
+        // What the new file asks for, its defaults included, against what runs.
+        String transport = is.transport() != null ? is.transport().value() : Transport.best().name();
+        if (!transport.equals(runtime.transport().name())) {
+            errors.add(restartOnly(is.transport(), "transport", transport, runtime.transport().name(), next));
         }
-        if (is.nbThread() != null && is.nbThread().value() != runtime.eventLoops()
-                || is.nbThread() == null && was.nbThread() != null) {
-            errors.add(is.nbThread() != null ? restartOnly(is.nbThread(), runtime.eventLoops())
-                    : new ConfigError(new SourcePosition(next.file().name(), 1, 1), "nbthread",
-                            "nbthread was removed; the loop count changes only at a restart",
-                            "nbthread " + runtime.eventLoops() + " until a restart", null));
+        int loops = is.nbThread() != null ? is.nbThread().value() : ProxyBuilder.DEFAULT_EVENT_LOOPS;
+        if (loops != runtime.eventLoops()) {
+            errors.add(restartOnly(is.nbThread(), "nbthread", loops, runtime.eventLoops(), next));
         }
         for (FrontendPlan frontend : next.frontends().values()) {
             for (BindLine bind : frontend.section().binds()) {
@@ -307,10 +305,13 @@ public final class Deployment implements AutoCloseable {
         }
     }
 
-    private static ConfigError restartOnly(Located<?> value, Object running) {
-        return new ConfigError(value.where(), value.keyword(), value.keyword() + " " + value.value()
+    /** A global setting that differs from the running one; at its line, or the file's first when the file dropped it. */
+    private static ConfigError restartOnly(Located<?> value, String keyword, Object wanted, Object running,
+            FilePlan next) {
+        SourcePosition where = value != null ? value.where() : new SourcePosition(next.file().name(), 1, 1);
+        return new ConfigError(where, keyword, keyword + " " + wanted + (value == null ? " (the default)" : "")
                 + " differs from the running " + running + ", which changes only at a restart",
-                value.keyword() + " " + running + " until a restart", null);
+                keyword + " " + running + " until a restart", null);
     }
 
     private void drainInBackground(RunningBind running) {
