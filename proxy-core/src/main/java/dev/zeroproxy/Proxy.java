@@ -59,8 +59,21 @@ public interface Proxy extends AutoCloseable {
     /** A snapshot of the proxy's counters. Cheap enough to call once a second. */
     ProxyStats stats();
 
-    /** Whether the proxy still accepts connections ({@code false} once {@link #close()} began). */
+    /**
+     * Whether the proxy still accepts connections ({@code false} once {@link #stopAccepting()}
+     * or {@link #close()} began).
+     */
     boolean isAccepting();
+
+    /**
+     * Unbinds the listening socket now, and returns once it is closed: from then on a client's
+     * connect is refused. The open connections go on; {@link #close()} drains them. For a caller
+     * that drains in the background but must know that nothing new is accepted when it goes on
+     * (a reload removing a bind, {@code dev.zeroproxy.config.Deployment}). Idempotent.
+     *
+     * @throws IllegalStateException if called from one of the proxy's event loops
+     */
+    void stopAccepting();
 
     /**
      * Stops the proxy gracefully: unbinds the listening socket at once, lets open connections

@@ -314,7 +314,13 @@ public final class Deployment implements AutoCloseable {
                 keyword + " " + running + " until a restart", null);
     }
 
+    /**
+     * Unbinds now, so that no client reaches the removed bind once {@link #reload} has returned
+     * (its connections would get the old file, and maybe a backend just stopped); drains in the
+     * background.
+     */
     private void drainInBackground(RunningBind running) {
+        running.proxy().stopAccepting();
         Thread drain = new Thread(() -> {
             running.proxy().close();
             LOGGER.info("Frontend {}: {} closed (removed by a reload)", running.frontend(), running.bind().address());

@@ -64,6 +64,8 @@ public final class ProxyServer implements Proxy {
     private final Set<Relay> relays = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set once the listening channels are closing: by {@link #stopAccepting()}, which {@link #close()} runs first. */
+    private volatile boolean unbound;
     private final List<Channel> serverChannels = new ArrayList<>();
     /** Options of every relayed channel, client and upstream alike; built once. */
     private final Map<ChannelOption<?>, Object> connectionOptions;
@@ -416,21 +418,26 @@ public final class ProxyServer implements Proxy {
 
     @Override
     public boolean isAccepting() {
-        return !closed.get();
+        return !closed.get() && !unbound;
+    }
+
+    @Override
+    public synchronized void stopAccepting() {
+        requireOtherThread("stopAccepting()", "it waits for the listening sockets to close");
+        if (unbound) {
+            return;
+        }
+        unbound = true;
+        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
     }
 
     @Override
     public void close() {
-        for (EventExecutor loop : group) {
-            if (loop.inEventLoop()) {
-                throw new IllegalStateException("close() called on the proxy's own event loop "
-                        + Thread.currentThread().getName() + " (expected: another thread; it blocks while draining)");
-            }
-        }
+        requireOtherThread("close()", "it blocks while draining");
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+        stopAccepting();
         ProxyConfig config = generation.config();
         LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), config.drainTimeout());
@@ -454,6 +461,15 @@ public final class ProxyServer implements Proxy {
         LOGGER.debug("Proxy on {} closed", localAddress);
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireOtherThread(String method, String why) {
+        for (EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException(method + " called on the proxy's own event loop "
+                        + Thread.currentThread().getName() + " (expected: another thread; " + why + ")");
+            }
         }
     }
 

@@ -34,8 +34,17 @@ final class ConfigFiles {
         return new ParameterException(spec.commandLine(), describe(file, e));
     }
 
-    /** {@code FILE: N error(s)} then each error on its own line. */
+    /**
+     * {@code FILE: N error(s)} then each error on its own line; or, when the file itself could not
+     * be read (an error at line 0, column 0: there is no line to point at), one line saying why.
+     */
     static String describe(Path file, ConfigException e) {
+        if (e.errors().size() == 1) {
+            ConfigError error = e.errors().get(0);
+            if (error.where().line() == 0 && error.where().column() == 0) {
+                return file + ": " + error.problem() + " (expected: " + error.expected() + ")";
+            }
+        }
         StringBuilder text = new StringBuilder(file + ": " + e.errors().size() + " error(s)");
         for (ConfigError error : e.errors()) {
             text.append(System.lineSeparator()).append(error);
