@@ -7,6 +7,7 @@ import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyRuntime;
 import dev.zeroproxy.ProxyStats;
+import dev.zeroproxy.Transport;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -273,6 +274,12 @@ public final class Deployment implements AutoCloseable {
         String transport = runtime.transport().name();
         if (is.transport() != null && !is.transport().value().equals(transport)) {
             errors.add(restartOnly(is.transport(), transport));
+        } else if (is.transport() == null && !Transport.best().name().equals(transport)) {
+            // Without the line, a start would take the best transport: another one than running.
+            errors.add(new ConfigError(new SourcePosition(next.file().name(), 1, 1), "transport",
+                    "transport was removed, which means " + Transport.best().name() + " instead of the running "
+                    + transport + "; the transport changes only at a restart", "transport " + transport
+                    + " until a restart", null));
         }
         if (is.nbThread() != null && is.nbThread().value() != runtime.eventLoops()
                 || is.nbThread() == null && was.nbThread() != null) {
