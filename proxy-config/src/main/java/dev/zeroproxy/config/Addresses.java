@@ -1,5 +1,7 @@
 package dev.zeroproxy.config;
 
+import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.edge.AccessRules;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -173,11 +175,20 @@ final class Addresses {
         }
         if (slash >= 0) {
             String prefix = text.substring(slash + 1);
-            int bits = literal instanceof Inet4Address ? 32 : 128;
+            // Written as IPv6 (::ffff:10.0.0.0/104 too, which the JDK reads as IPv4): 128 bits.
+            int bits = address.indexOf(':') < 0 ? 32 : 128;
             if (!allDigits(prefix) || prefix.length() > 3 || Integer.parseInt(prefix) > bits) {
                 return Parsed.wrong("'/" + prefix + "' is not a prefix length of an "
                         + (bits == 32 ? "IPv4" : "IPv6") + " address", CIDR + "; /0 to /" + bits, slash);
             }
+        }
+        try {
+            // What the access rules and routes are built from must be what they take (host bits
+            // past the prefix, 10.0.0.1/8, are refused there as a likely typo): refused here, at
+            // the word, rather than at the section when the file is run.
+            AccessRules.builder().allow(text).build();
+        } catch (InvalidSettingException e) {
+            return Parsed.wrong("'" + text + "' is not a block the access rules take", e.expected());
         }
         return Parsed.of(text);
     }

@@ -37,6 +37,10 @@ record CidrBlock(byte[] network, int prefix) {
             throw new IllegalStateException("AccessRules accepted " + text + " but the JDK cannot read it", e);
         }
         int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
+        if (bytes.length == 4 && host.indexOf(':') >= 0 && slash >= 0) {
+            // ::ffff:a.b.c.d/N, which the JDK reads as IPv4: the IPv4 block AccessRules reads it as.
+            prefix -= 96;
+        }
         return new CidrBlock(masked(bytes, prefix), prefix);
     }
 

@@ -6,6 +6,7 @@ import dev.zeroproxy.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -55,6 +56,8 @@ final class FilePlan {
             }
         }
         if (!errors.isEmpty()) {
+            // The loops' settings are checked once here and again by each frontend's builder: one error each.
+            errors = new ArrayList<>(new LinkedHashSet<>(errors));
             errors.sort((a, b) -> a.where().line() != b.where().line() ? Integer.compare(a.where().line(),
                     b.where().line()) : Integer.compare(a.where().column(), b.where().column()));
             throw new ConfigException(errors);

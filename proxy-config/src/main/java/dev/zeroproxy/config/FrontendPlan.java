@@ -166,11 +166,22 @@ final class FrontendPlan {
         Located<Duration> shortest = frontend.timeoutClientFin();
         for (BackendSection backend : reachable) {
             Located<Duration> own = backend.timeoutServerFin();
-            if (own != null && (shortest == null || own.value().compareTo(shortest.value()) < 0)) {
+            if (own != null && shorter(own, shortest)) {
                 shortest = own;
             }
         }
         return shortest;
+    }
+
+    /** Whether {@code a} is shorter than {@code than} (absent); HAProxy's 0 is "no timeout": the longest of all. */
+    private static boolean shorter(Located<Duration> a, Located<Duration> than) {
+        if (than == null) {
+            return true;
+        }
+        if (a.value().isZero()) {
+            return false;
+        }
+        return than.value().isZero() || a.value().compareTo(than.value()) < 0;
     }
 
     private static Located<Duration> longer(Located<Duration> a, Located<Duration> b) {

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -27,8 +29,44 @@ final class Configs {
 
     private Configs() { }
 
+    /**
+     * Parses a file that must be valid; where HAProxy is installed, it must be valid to
+     * {@code haproxy -c} too, if it is HAProxy's ({@link HaproxyCheck}).
+     */
     static ProxyFile parse(String text) {
-        return ConfigParser.parse(FILE, text, environment(), RESOLVER);
+        Set<String> hostNames = ConcurrentHashMap.newKeySet();
+        ProxyFile file = ConfigParser.parse(FILE, text, environment(), recording(RESOLVER, hostNames));
+        HaproxyCheck.assertAccepts(text, ENVIRONMENT, hostNames);
+        return file;
+    }
+
+    /**
+     * Parses a file the way {@code zeroproxy run} does (the machine's resolver) with an empty
+     * environment, and checks it with {@code haproxy -c} as {@link #parse} does: for the tests
+     * that start a {@link Deployment}.
+     */
+    static ProxyFile running(String fileName, String text) {
+        Set<String> hostNames = ConcurrentHashMap.newKeySet();
+        ProxyFile file = ConfigParser.parse(fileName, text, name -> null, recording(HostResolver.SYSTEM, hostNames));
+        HaproxyCheck.assertAccepts(text, Map.of(), hostNames);
+        return file;
+    }
+
+    /**
+     * The errors {@link Deployment#check} finds in a file the parser accepts: a file ZeroProxy
+     * refuses, so not one {@code haproxy -c} is asked about.
+     */
+    static List<ConfigError> checkErrors(String text) {
+        ProxyFile file = ConfigParser.parse(FILE, text, environment(), RESOLVER);
+        return assertThrows(ConfigException.class, () -> Deployment.check(file), text).errors();
+    }
+
+    /** The resolver, noting each name it is asked for. */
+    private static HostResolver recording(HostResolver resolver, Set<String> names) {
+        return host -> {
+            names.add(host);
+            return resolver.resolve(host);
+        };
     }
 
     static List<ConfigError> errors(String text) {
