@@ -15,6 +15,9 @@ import java.time.Duration;
  * {@link #builder()} cannot fail later.
  */
 final class BackendPlan {
+    /** The longest timeout the library's timers take: what HAProxy's 0, "none", becomes. */
+    private static final Duration LONGEST = Duration.ofMillis(Integer.MAX_VALUE);
+
     private final BackendSection section;
 
     private BackendPlan(BackendSection section) {
@@ -50,10 +53,10 @@ final class BackendPlan {
                 group.retries(section.retries().value());
             }
             if (section.timeoutQueue() != null) {
-                group.queueTimeout(section.timeoutQueue().value());
+                group.queueTimeout(noneIsLongest(section.timeoutQueue().value()));
             }
             if (section.timeoutConnect() != null) {
-                group.connectTimeout(section.timeoutConnect().value());
+                group.connectTimeout(noneIsLongest(section.timeoutConnect().value()));
             }
             for (ServerLine server : section.servers()) {
                 group.server(server(server, attribution));
@@ -64,6 +67,14 @@ final class BackendPlan {
         } catch (InvalidSettingException e) {
             throw new ConfigException(attribution.explain(e));
         }
+    }
+
+    /**
+     * HAProxy's 0 is "no timeout"; the library's timers want a bound: the longest it takes
+     * ({@code Integer.MAX_VALUE} ms, 24 days), which is none in practice.
+     */
+    static Duration noneIsLongest(Duration timeout) {
+        return timeout.isZero() ? LONGEST : timeout;
     }
 
     private ServerSpec server(ServerLine line, Attribution attribution) {
@@ -101,7 +112,7 @@ final class BackendPlan {
         Duration inter = line.inter() != null ? line.inter().value() : HealthCheck.DEFAULT_INTERVAL;
         Duration timeout = inter;
         if (section.timeoutCheck() != null && section.timeoutConnect() != null
-                && section.timeoutConnect().value().compareTo(inter) < 0) {
+                && !section.timeoutConnect().value().isZero() && section.timeoutConnect().value().compareTo(inter) < 0) {
             timeout = section.timeoutConnect().value();
         }
         HealthCheck.Builder check = HealthCheck.builder().interval(inter).timeout(timeout);

@@ -46,8 +46,14 @@ final class ConfigFileReader {
     ProxyFile read(String text) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
-            // Editors hide a byte order mark; columns count from after it.
-            String line = i == 0 && lines[i].startsWith("\uFEFF") ? lines[i].substring(1) : lines[i];
+            String line = lines[i];
+            if (i == 0 && line.startsWith("\uFEFF")) {
+                // Editors hide it, HAProxy refuses it ("unknown keyword"): say what it is.
+                problems.report(new SourcePosition(problems.file(), 1, 1), "file",
+                        "the file starts with a byte order mark (U+FEFF), which HAProxy refuses too",
+                        "UTF-8 text without a byte order mark (most editors can save it so)", null);
+                line = line.substring(1);
+            }
             List<Token> words = Tokenizer.words(line, i + 1, environment, problems);
             if (words == null) {
                 unreadable(line);

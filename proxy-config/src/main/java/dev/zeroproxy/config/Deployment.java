@@ -107,7 +107,8 @@ public final class Deployment implements AutoCloseable {
     private UpstreamGroup startGroup(BackendPlan backend) {
         UpstreamGroup group = backend.builder().build();
         Duration connectTimeout = backend.section().timeoutConnect() != null
-                ? backend.section().timeoutConnect().value() : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT;
+                ? BackendPlan.noneIsLongest(backend.section().timeoutConnect().value())
+                : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT;
         group.start(runtime.upstreamRuntime(listener, connectTimeout));
         return group;
     }
@@ -117,7 +118,8 @@ public final class Deployment implements AutoCloseable {
             Proxy proxy = frontend.builder(bind, runtime, groups, listener).start();
             return new RunningBind(frontend.section().name(), bind, proxy);
         } catch (ProxyBindException e) {
-            throw new ConfigException(new ConfigError(bind.where(), "bind", "cannot listen on " + bind.address() + ": "
+            throw new ConfigException(new ConfigError(bind.where(), "bind", "cannot listen on "
+                    + bind.address().getHostString() + ":" + bind.address().getPort() + ": "
                     + e.getCause().getMessage(), "an address this machine has and no other socket listens on", null));
         }
     }

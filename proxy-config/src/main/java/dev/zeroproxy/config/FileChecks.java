@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The checks that need the whole file: every frontend listens somewhere and has a
+ * The checks that need the whole file: there is a frontend, every frontend listens somewhere and has a
  * {@code default_backend}, every backend has a server, every backend named exists. Quiet about
  * what a line already reported as wrong left out, and about names of sections whose header was
  * too broken to read (a misspelt {@code backnd app} is one error, not one more per reference to
@@ -30,6 +30,12 @@ final class FileChecks {
     }
 
     static void check(Problems problems, List<ProxySection> sections, Set<String> doubtful) {
+        if (sections.stream().noneMatch(section -> section.kind.acceptsClients()) && problems.isEmpty()) {
+            // HAProxy refuses such a file too ("no listener"): there would be nothing to run.
+            problems.report(new SourcePosition(problems.file(), 1, 1), "frontend",
+                    "the file has no frontend or listen section: nothing would listen",
+                    "at least one frontend or listen section with a bind line", null);
+        }
         FileChecks checks = new FileChecks(problems, sections, doubtful);
         for (ProxySection section : sections) {
             // A section without a name, or with another's, is reported as such: its contents are moot.

@@ -54,11 +54,20 @@ class ConfigParserTest {
     }
 
     @Test
-    void crlfLineEndsAndAByteOrderMarkReadAsPlainLines() {
-        ProxyFile file = ConfigParser.parse("win.cfg", "\uFEFF" + VALID.replace("\n", "\r\n"));
+    void crlfLineEndsReadAsPlainLines() {
+        ProxyFile file = Configs.parse(VALID.replace("\n", "\r\n"));
 
-        assertEquals(new SourcePosition("win.cfg", 1, 1), file.frontends().get(0).where());
-        assertEquals(new SourcePosition("win.cfg", 2, 10), file.frontends().get(0).binds().get(0).where());
+        assertEquals(new SourcePosition(Configs.FILE, 1, 1), file.frontends().get(0).where());
+        assertEquals(new SourcePosition(Configs.FILE, 2, 10), file.frontends().get(0).binds().get(0).where());
+    }
+
+    @Test
+    void aByteOrderMarkIsRefusedAsHaproxyRefusesItAndNamedForWhatItIs() {
+        List<ConfigError> errors = Configs.errors("\uFEFF" + VALID);
+
+        assertEquals(1, errors.size(), errors::toString);
+        assertEquals(new SourcePosition(Configs.FILE, 1, 1), errors.get(0).where());
+        assertTrue(errors.get(0).problem().contains("byte order mark"), errors::toString);
     }
 
     @Test
@@ -70,12 +79,12 @@ class ConfigParserTest {
     }
 
     @Test
-    void anEmptyFileHasNothingInIt() {
-        ProxyFile file = ConfigParser.parse("empty.cfg", "# nothing yet\n");
+    void aFileWithNothingToListenIsAnErrorAsInHaproxy() {
+        List<ConfigError> errors = Configs.errors("# nothing yet\nbackend app\n    server s1 127.0.0.1:9000\n");
 
-        assertEquals(List.of(), file.frontends());
-        assertEquals(List.of(), file.backends());
-        assertEquals(GlobalSection.NONE, file.global());
+        assertEquals(1, errors.size(), errors::toString);
+        assertEquals(new SourcePosition(Configs.FILE, 1, 1), errors.get(0).where());
+        assertEquals("frontend", errors.get(0).keyword());
     }
 
     @Test
