@@ -227,10 +227,13 @@ class DeploymentReloadTest {
     @Test
     void aChangeOfLoopCountIsRefusedAtNbthread() {
         int port = freePort();
-        String text = oneFrontend(port, "app", 9000);
+        // Running on one loop more than the processors, so that a file without nbthread (the
+        // processors' count) asks for another count too.
+        int running = Runtime.getRuntime().availableProcessors() + 1;
+        String text = oneFrontend(port, "app", 9000).replace("nbthread 2", "nbthread " + running);
         try (Deployment deployment = Running.start(text, ProxyListener.NOOP)) {
-            String three = text.replace("nbthread 2", "nbthread 3");
-            String none = text.replace("global\n    nbthread 2\n", "");
+            String three = text.replace("nbthread " + running, "nbthread " + (running + 1));
+            String none = text.replace("global\n    nbthread " + running + "\n", "");
 
             ConfigError changed = onlyError(() -> deployment.reload(Running.file(three)));
             ConfigError removed = onlyError(() -> deployment.reload(Running.file(none)));
