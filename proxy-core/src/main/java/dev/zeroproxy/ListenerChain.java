@@ -4,6 +4,7 @@ import dev.zeroproxy.edge.ConnectionRefusal;
 import dev.zeroproxy.upstream.ServerStateChange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,11 @@ final class ListenerChain implements ProxyListener {
     static ProxyListener of(List<ProxyListener> given) {
         List<ProxyListener> flat = new ArrayList<>();
         for (ProxyListener listener : given) {
+            Objects.requireNonNull(listener, "listener");
             if (listener instanceof ListenerChain chain) {
                 flat.addAll(List.of(chain.listeners));
             } else if (listener != NOOP) {
-                flat.add(java.util.Objects.requireNonNull(listener, "listener"));
+                flat.add(listener);
             }
         }
         return flat.isEmpty() ? NOOP : flat.size() == 1 ? flat.get(0)

@@ -41,9 +41,11 @@ public interface Proxy extends AutoCloseable {
      * Gives the connections accepted from now on another configuration, without closing the
      * listening socket: no client is refused or kept waiting for it, and the connections open
      * now keep the configuration they started with until they end. A new {@link Upstream} is
-     * started before the switch; the one it replaces is stopped once the last connection using
-     * it has closed. Per-source counts ({@link ProxyBuilder#sourceLimits}) start again if the
-     * edge rules changed.
+     * started before the switch (unless an older configuration's connections still use it); the
+     * one it replaces is stopped once the last connection using it has closed. An upstream kept
+     * reports to the new listener and queues with the new connect timeout. A lower
+     * {@link ProxyBuilder#maxConnections} is in force when this returns. Per-source counts
+     * ({@link ProxyBuilder#sourceLimits}) start again if the edge rules changed.
      *
      * <p>What the listening sockets and accepted channels were set up with cannot change here:
      * the listen address, the transport and loops (or runtime), the forwarding mode and splice

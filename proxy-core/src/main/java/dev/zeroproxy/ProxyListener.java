@@ -36,7 +36,8 @@ public interface ProxyListener {
      * access log, a frontend's own) on one proxy, or one concern shared by several proxies.
      */
     static ProxyListener all(ProxyListener... listeners) {
-        return ListenerChain.of(java.util.List.of(listeners));
+        // Arrays.asList, not List.of: a null element must reach the chain's check, which names it.
+        return ListenerChain.of(java.util.Arrays.asList(java.util.Objects.requireNonNull(listeners, "listeners")));
     }
 
     /** A client connection was accepted; the upstream connect starts now. */

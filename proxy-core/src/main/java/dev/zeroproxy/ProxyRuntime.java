@@ -22,7 +22,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Lifecycle: running from {@link Builder#start()} until {@link #close()}, which stops the
- * loops: close the proxies first (a proxy still open then has its connections cut). Thread-safe.
+ * loops: close the proxies first (a proxy still open then is closed with it, its connections
+ * cut). Thread-safe.
  */
 public interface ProxyRuntime extends AutoCloseable {
 
@@ -58,7 +59,11 @@ public interface ProxyRuntime extends AutoCloseable {
      */
     UpstreamRuntime upstreamRuntime(ProxyListener listener, Duration connectTimeout);
 
-    /** Stops the loops, waiting up to a few seconds for them; idempotent. */
+    /**
+     * Stops the loops, waiting up to a few seconds for them; idempotent. A proxy still open on
+     * them is closed first, without a drain: its connections are cut (reported with
+     * {@link ProxyClosedConnectionException.Reason#DRAIN_TIMEOUT}) and its upstream stopped.
+     */
     @Override
     void close();
 

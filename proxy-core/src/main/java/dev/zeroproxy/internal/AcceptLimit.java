@@ -1,9 +1,16 @@
 package dev.zeroproxy.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rare and serialized per limit.
  */
 final class AcceptLimit {
+    /** How long {@link #max} waits for the listeners to follow a new limit. */
+    private static final long APPLY_PATIENCE_MILLIS = 5_000;
+
     /** Null for a top-level limit. */
     private final AcceptLimit parent;
     private final AtomicInteger open = new AtomicInteger();
@@ -55,13 +65,24 @@ final class AcceptLimit {
         return open.get();
     }
 
-    /** A new limit (0: none), from now on; what is open stays open. */
+    /**
+     * A new limit (0: none), from now on; what is open stays open. Returns once the listeners
+     * follow it (a {@code Proxy.reconfigure} that lowered the limit must not return while they
+     * still accept past it), unless called on one of their loops, which cannot wait for itself.
+     */
     void max(int newMax) {
         max = newMax;
+        List<Future<?>> applied;
         if (newMax > 0 && open.get() >= newMax) {
-            pauseIfFull();
+            applied = pauseIfFull();
         } else if (paused) {
-            resumeIfRoom();
+            applied = resumeIfRoom();
+        } else {
+            applied = List.of();
+        }
+        for (Future<?> listenerFollows : applied) {
+            // Bounded: a loop stuck elsewhere must not hang the caller; the task still runs.
+            listenerFollows.awaitUninterruptibly(APPLY_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -91,38 +112,57 @@ final class AcceptLimit {
      * parent, end with the state both agree on. From another thread, epoll's
      * {@code setAutoRead(false)} leaves the read interest on while a read it requested is pending,
      * which for a listener that has not accepted yet is always: it would go on accepting (Netty's
-     * {@code AbstractEpollChannel.clearEpollIn}).
+     * {@code AbstractEpollChannel.clearEpollIn}). Returns the tasks, for {@link #max} to wait
+     * for; none of those queued on the caller's own loops, which a wait would deadlock.
      */
-    private void applyToListeners() {
+    private List<Future<?>> applyToListeners() {
+        List<Future<?>> applied = new ArrayList<>();
         listeners.forEach((listener, own) -> {
+            EventLoop loop = listener.eventLoop();
             try {
-                listener.eventLoop().execute(() -> listener.config().setAutoRead(own.allowsAccepting()));
+                Future<?> task = loop.submit(() -> listener.config().setAutoRead(own.allowsAccepting()));
+                if (!onAnyLoopOf(loop)) {
+                    applied.add(task);
+                }
             } catch (RejectedExecutionException closing) {
                 // The proxy is closing: its listeners are closed too.
             }
         });
+        return applied;
     }
 
-    private synchronized void pauseIfFull() {
+    /** Whether this thread is one of the loops of {@code loop}'s group, which a wait on {@code loop} could deadlock. */
+    private static boolean onAnyLoopOf(EventLoop loop) {
+        EventExecutorGroup group = loop.parent() != null ? loop.parent() : loop;
+        for (EventExecutor executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized List<Future<?>> pauseIfFull() {
         int limit = max;
         if (paused || limit == 0) {
-            return;
+            return List.of();
         }
         // Paused first, then the count read again: a close that decremented before this write
         // is seen here (and the pause undone); one after it sees the pause and resumes.
         paused = true;
         if (open.get() < limit) {
             paused = false;
-            return;
+            return List.of();
         }
-        applyToListeners();
+        return applyToListeners();
     }
 
-    private synchronized void resumeIfRoom() {
+    private synchronized List<Future<?>> resumeIfRoom() {
         int limit = max;
         if (paused && (limit == 0 || open.get() < limit)) {
             paused = false;
-            applyToListeners();
+            return applyToListeners();
         }
+        return List.of();
     }
 }

@@ -1,7 +1,6 @@
 package dev.zeroproxy.internal;
 
 import dev.zeroproxy.ProxyConfig;
-import dev.zeroproxy.Upstream;
 import dev.zeroproxy.edge.EdgeAdmission;
 import dev.zeroproxy.edge.SourcePool;
 import io.netty.channel.Channel;
@@ -15,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One configuration of a running proxy, as every connection accepted under it keeps it for its
  * whole life: the settings, and what is built from them once (the edge checks, the idle-check
  * wheels). {@code Proxy.reconfigure} makes a new generation for the connections accepted from
- * then on; the connections of an older one finish with theirs, and the older generation's
- * upstream, if the new one replaced it, is stopped when the last of them has closed.
+ * then on; the connections of an older one finish with theirs, and when the last of them has
+ * closed the older generation is done, and gives its use of its upstream back to the proxy
+ * ({@link ProxyServer#generationDone}), which stops an upstream no generation uses any more.
  */
 final class ProxyGeneration {
     private final ProxyServer server;
@@ -28,12 +28,15 @@ final class ProxyGeneration {
     private final SourcePool sourcePool;
     /** One idle-check wheel per event loop its connections land on; filled from each loop's own thread. */
     private final Map<EventLoop, IdleWheel> idleWheels = new ConcurrentHashMap<>();
-    /** Connections accepted under this generation and still open. */
+    /**
+     * Connections accepted under this generation and still open; -1 once it is done (retired,
+     * none open), after which it takes none: a connection accepted at the switch that read the
+     * older generation goes to the newer one ({@link #tryAccept}), never to one whose upstream
+     * may be stopped already.
+     */
     private final AtomicInteger open = new AtomicInteger();
-    /** Set when a newer generation took over; then the last close stops {@link #upstreamToStop}. */
+    /** Set when a newer generation took over. */
     private volatile boolean retired;
-    /** The upstream to stop once retired and empty: null if the next generation kept it. */
-    private volatile Upstream upstreamToStop;
 
     ProxyGeneration(ProxyServer server, ProxyConfig config, long number, EdgeAdmission admission) {
         this.server = server;
@@ -78,48 +81,38 @@ final class ProxyGeneration {
         return idleWheels.computeIfAbsent(loop, l -> new IdleWheel(l, timeoutNanos));
     }
 
-    /** {@code client} was accepted under this generation: it counts until it closes. */
-    void connectionAccepted(Channel client) {
-        open.incrementAndGet();
+    /**
+     * Counts {@code client} under this generation until it closes; false if the generation is
+     * done, and the caller must take the current one.
+     */
+    boolean tryAccept(Channel client) {
+        while (true) {
+            int now = open.get();
+            if (now < 0) {
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                break;
+            }
+        }
         client.closeFuture().addListener(f -> {
             if (open.decrementAndGet() == 0 && retired) {
-                finish();
+                finishIfEmpty();
             }
         });
+        return true;
     }
 
-    /**
-     * A newer generation took over: this one's upstream is stopped once its last connection has
-     * closed, unless {@code keptUpstream} says the newer one uses it too.
-     */
-    void retire(boolean keptUpstream) {
-        upstreamToStop = keptUpstream ? null : config.upstream();
+    /** A newer generation took over: this one is done once its last connection has closed (now, if none is open). */
+    void retire() {
         retired = true;
-        if (open.get() == 0) {
-            finish();
-        }
+        finishIfEmpty();
     }
 
-    /** At the proxy's close: the upstream still to stop, if any (and from now on none). */
-    Upstream takeUpstreamToStop() {
-        synchronized (this) {
-            Upstream upstream = retired ? upstreamToStop : config.upstream();
-            upstreamToStop = null;
-            retired = true;
-            return upstream;
+    /** Retired and empty: done, once (the last close and the retirement may both see it). */
+    private void finishIfEmpty() {
+        if (open.compareAndSet(0, -1)) {
+            server.generationDone(this);
         }
-    }
-
-    /** Retired and empty: stops the upstream the newer generation dropped, and is forgotten. */
-    private void finish() {
-        Upstream upstream;
-        synchronized (this) {
-            upstream = upstreamToStop;
-            upstreamToStop = null;
-        }
-        if (upstream != null) {
-            server.stopUpstream(upstream);
-        }
-        server.generationDone(this);
     }
 }

@@ -29,13 +29,14 @@ import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,8 +54,14 @@ public final class ProxyServer implements Proxy {
 
     /** The configuration new connections get; replaced by {@link #reconfigure}. */
     private volatile ProxyGeneration generation;
-    /** Generations with connections open or an upstream still to stop, the current one included. */
-    private final Set<ProxyGeneration> liveGenerations = ConcurrentHashMap.newKeySet();
+    /**
+     * Each upstream in use, with the number of generations using it (the current one, and older
+     * ones with connections left): started when its first generation comes, stopped when its
+     * last is done, so that a reconfigure back to an upstream an older generation still uses
+     * neither starts it twice nor has it stopped under the current one. Guarded by itself;
+     * emptied by {@link #close()}, which stops what is left.
+     */
+    private final Map<Upstream, Integer> upstreamUsers = new IdentityHashMap<>();
     /** The runtime whose loops this proxy borrows; null when it has its own. */
     private final SharedRuntime runtime;
     private final EventLoopGroup group;
@@ -75,6 +82,13 @@ public final class ProxyServer implements Proxy {
     private final Bootstrap sourcedUpstreamBootstrap;
     private final NamedAddresses connectAddresses = new NamedAddresses();
     private final AcceptLimit acceptLimit;
+    /**
+     * The configuration whose listener and connect timeout the upstreams get through
+     * {@link #lent}: the current one, or the next while a reconfigure starts its upstream.
+     */
+    private volatile ProxyConfig lentConfig;
+    /** What every upstream this proxy starts is lent (see {@link CurrentRuntime}). */
+    private final UpstreamRuntime lent;
     private InetSocketAddress localAddress;
 
     private ProxyServer(ProxyConfig config) {
@@ -83,9 +97,12 @@ public final class ProxyServer implements Proxy {
         this.acceptLimit = new AcceptLimit(config.maxConnections(), runtime == null ? null : runtime.limit());
         this.generation = new ProxyGeneration(this, config, 1,
                 EdgeAdmission.create(config.accessRules(), config.sourceLimits()));
-        liveGenerations.add(generation);
+        // start() starts it before anything can use it; on failure the server is dropped.
+        upstreamUsers.put(config.upstream(), 1);
         this.group = runtime != null ? runtime.group() : config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
+        this.lentConfig = config;
+        this.lent = new CurrentRuntime(group, config.transport(), () -> lentConfig);
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
         ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport(), readFromRegistration(config));
         this.upstreamBootstrap = new Bootstrap()
@@ -135,7 +152,7 @@ public final class ProxyServer implements Proxy {
         ProxyServer server = new ProxyServer(config);
         // The upstream starts first (a group's checks), so that it is ready for the first connection.
         try {
-            config.upstream().start(server.upstreamRuntime(config));
+            config.upstream().start(server.lent);
         } catch (RuntimeException e) {
             server.stopOwnLoops(0);
             throw e;
@@ -146,6 +163,12 @@ public final class ProxyServer implements Proxy {
             config.upstream().stop();
             server.stopOwnLoops(0);
             throw e;
+        }
+        if (server.runtime != null && !server.runtime.proxyStarted(server)) {
+            // The runtime closed while this proxy started: it must not outlive it.
+            server.close();
+            throw new IllegalStateException("start(): the runtime " + server.runtime
+                    + " closed while the proxy started (expected: a running runtime)");
         }
         if (config.requestedForwarding() == Forwarding.BEST && config.forwarding() == Forwarding.COPY) {
             LOGGER.info("Proxy on {}: forwarding BEST copies here: transport {} cannot splice (splicing needs"
@@ -269,10 +292,6 @@ public final class ProxyServer implements Proxy {
         });
     }
 
-    private UpstreamRuntime upstreamRuntime(ProxyConfig config) {
-        return new LentRuntime(group, config.transport(), config.listener(), config.connectTimeout());
-    }
-
     /** Stops an upstream no generation uses any more; a failure is logged, not thrown. */
     void stopUpstream(Upstream upstream) {
         try {
@@ -282,9 +301,23 @@ public final class ProxyServer implements Proxy {
         }
     }
 
-    /** A retired generation has no connection left and nothing to stop. */
+    /** A retired generation has no connection left: its upstream is stopped if no other generation uses it. */
     void generationDone(ProxyGeneration done) {
-        liveGenerations.remove(done);
+        Upstream upstream = done.config().upstream();
+        synchronized (upstreamUsers) {
+            Integer users = upstreamUsers.get(upstream);
+            if (users == null) {
+                // The proxy closed meanwhile, and stopped it.
+                return;
+            }
+            if (users > 1) {
+                upstreamUsers.put(upstream, users - 1);
+                return;
+            }
+            upstreamUsers.remove(upstream);
+            // Under the lock: a reconfigure back to it must find it stopped before it starts it again.
+            stopUpstream(upstream);
+        }
     }
 
     /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */
@@ -311,11 +344,6 @@ public final class ProxyServer implements Proxy {
         b.option((ChannelOption<Object>) option, value);
     }
 
-    /** The generation new connections get now. */
-    ProxyGeneration currentGeneration() {
-        return generation;
-    }
-
     ProxyCounters counters() {
         return counters;
     }
@@ -331,12 +359,20 @@ public final class ProxyServer implements Proxy {
     /**
      * A client channel was accepted: it holds a descriptor and a place under the connection limit
      * from now until it closes, whatever comes first (a refusal, the PROXY header phase, a relay).
+     * Returns the generation it was accepted under.
      */
-    void connectionAccepted(Channel client, ProxyGeneration accepted) {
+    ProxyGeneration connectionAccepted(Channel client) {
         channelOpened(client);
-        accepted.connectionAccepted(client);
+        // The generation now is the connection's for its whole life, whatever a reconfigure does
+        // meanwhile. One retired and done between the read and the count takes no connection:
+        // the current one, newer, does.
+        ProxyGeneration accepted = generation;
+        while (!accepted.tryAccept(client)) {
+            accepted = generation;
+        }
         acceptLimit.connectionOpened();
         client.closeFuture().addListener(f -> acceptLimit.connectionClosed());
+        return accepted;
     }
 
     void relayOpened(Relay relay) {
@@ -395,20 +431,42 @@ public final class ProxyServer implements Proxy {
         }
         ProxyGeneration current = generation;
         Reconfiguration.requireSameListener(current.config(), next, localAddress);
-        boolean keptUpstream = next.upstream() == current.config().upstream();
-        if (!keptUpstream) {
-            // Started before any connection can use it; on failure nothing has changed.
-            next.upstream().start(upstreamRuntime(next));
-        }
         EdgeAdmission admission = Reconfiguration.sameAdmission(current.config(), next)
                 ? current.admission() : EdgeAdmission.create(next.accessRules(), next.sourceLimits());
         ProxyGeneration replacement = new ProxyGeneration(this, next, current.number() + 1, admission);
-        liveGenerations.add(replacement);
+        useUpstream(next);
         acceptLimit.max(next.maxConnections());
         generation = replacement;
-        current.retire(keptUpstream);
+        current.retire();
         LOGGER.info("Proxy on {}: configuration generation {} for new connections ({} -> {})", localAddress,
                 replacement.number(), localAddress, next.upstream());
+    }
+
+    /**
+     * The new generation's upstream: one more user if a generation uses it already (the current
+     * one kept it, or an older one still has connections on it), else started now, before any
+     * connection can use it; if that fails, nothing has changed.
+     */
+    private void useUpstream(ProxyConfig next) {
+        Upstream upstream = next.upstream();
+        synchronized (upstreamUsers) {
+            if (closed.get()) {
+                throw new IllegalStateException("reconfigure(): the proxy on " + localAddress
+                        + " is closed (expected: a running proxy)");
+            }
+            Integer users = upstreamUsers.get(upstream);
+            // The upstreams hear the new listener from now on, the one started now included.
+            lentConfig = next;
+            if (users == null) {
+                try {
+                    upstream.start(lent);
+                } catch (RuntimeException e) {
+                    lentConfig = generation.config();
+                    throw e;
+                }
+            }
+            upstreamUsers.put(upstream, users == null ? 1 : users + 1);
+        }
     }
 
     @Override
@@ -422,42 +480,57 @@ public final class ProxyServer implements Proxy {
     }
 
     @Override
-    public synchronized void stopAccepting() {
+    public void stopAccepting() {
         requireOtherThread("stopAccepting()", "it waits for the listening sockets to close");
+        unbind();
+    }
+
+    /** Closes the listening channels, once; the first caller waits for them. */
+    private synchronized void unbind() {
         if (unbound) {
             return;
         }
         unbound = true;
-        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+        serverChannels.forEach(ProxyServer::closeListener);
     }
 
     @Override
     public void close() {
+        close(generation.config().drainTimeout());
+    }
+
+    /** Its runtime is closing: closed at once, its connections cut rather than drained. */
+    void closeWithoutDrain() {
+        close(Duration.ZERO);
+    }
+
+    private void close(Duration drainTimeout) {
         requireOtherThread("close()", "it blocks while draining");
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        stopAccepting();
-        ProxyConfig config = generation.config();
+        unbind();
         LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
-                localAddress, relays.size(), config.drainTimeout());
+                localAddress, relays.size(), drainTimeout);
         long drainStarted = System.nanoTime();
-        boolean drained = awaitNoRelays(config.drainTimeout().toMillis());
+        boolean drained = awaitNoRelays(drainTimeout.toMillis());
         // An interrupt ends the drain early (see Proxy.close()); it is cleared for the waits
         // below and set again at the end, for the caller to see.
         boolean interrupted = Thread.interrupted();
         if (!drained) {
-            cutRemaining(interrupted, Duration.ofNanos(System.nanoTime() - drainStarted));
+            cutRemaining(interrupted, drainTimeout, Duration.ofNanos(System.nanoTime() - drainStarted));
         }
-        Set<Upstream> toStop = new LinkedHashSet<>();
-        for (ProxyGeneration live : liveGenerations) {
-            Upstream upstream = live.takeUpstreamToStop();
-            if (upstream != null) {
-                toStop.add(upstream);
-            }
+        List<Upstream> toStop;
+        synchronized (upstreamUsers) {
+            // Whatever generation still uses it: their connections are closed.
+            toStop = new ArrayList<>(upstreamUsers.keySet());
+            upstreamUsers.clear();
         }
         toStop.forEach(this::stopUpstream);
         stopOwnLoops(SHUTDOWN_GRACE_MILLIS);
+        if (runtime != null) {
+            runtime.proxyClosed(this);
+        }
         LOGGER.debug("Proxy on {} closed", localAddress);
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -473,6 +546,22 @@ public final class ProxyServer implements Proxy {
         }
     }
 
+    /**
+     * Closes a listening channel and waits for it; one whose loop has stopped (a runtime's,
+     * closing meanwhile) was closed by it, and the proxy's {@code close()} must still return
+     * rather than fail on a loop that takes no more tasks.
+     */
+    private static void closeListener(Channel listener) {
+        if (!listener.isOpen()) {
+            return;
+        }
+        try {
+            listener.close().syncUninterruptibly();
+        } catch (RejectedExecutionException loopStopped) {
+            // Its loop stopped meanwhile, closing it.
+        }
+    }
+
     /** Stops the event loops, unless they are a runtime's. */
     private void stopOwnLoops(long graceMillis) {
         if (runtime == null) {
@@ -481,17 +570,20 @@ public final class ProxyServer implements Proxy {
     }
 
     /** Cuts the connections still open when the drain ended, and waits for them to close. */
-    private void cutRemaining(boolean interrupted, Duration drained) {
-        ProxyConfig config = generation.config();
+    private void cutRemaining(boolean interrupted, Duration drainTimeout, Duration drained) {
         List<Relay> remaining = List.copyOf(relays);
         ProxyClosedConnectionException.Reason reason = interrupted
                 ? ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED
                 : ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT;
         LOGGER.info("Proxy on {}: {}, cutting {} connection(s)", localAddress,
                 interrupted ? "drain ended early" : "drain timeout", remaining.size());
-        Duration limit = interrupted ? drained : config.drainTimeout();
+        Duration limit = interrupted ? drained : drainTimeout;
         for (Relay relay : remaining) {
-            relay.eventLoop().execute(() -> relay.closeForShutdown(reason, limit));
+            try {
+                relay.eventLoop().execute(() -> relay.closeForShutdown(reason, limit));
+            } catch (RejectedExecutionException loopsStopped) {
+                // A runtime closed first: its loops closed the pair's channels as they stopped.
+            }
         }
         if (!awaitNoRelays(SHUTDOWN_GRACE_MILLIS)) {
             LOGGER.warn("Proxy on {}: {} connection(s) did not close in {} ms", localAddress, relays.size(),

@@ -33,9 +33,7 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             return;
         }
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
-        // The configuration now is the connection's for its whole life, whatever a reconfigure does meanwhile.
-        ProxyGeneration generation = server.currentGeneration();
-        server.connectionAccepted(client, generation);
+        ProxyGeneration generation = server.connectionAccepted(client);
         EdgeAdmission admission = generation.admission();
         if (!admission.admitsAll()) {
             // Before anything else, the PROXY header included: a refused client costs no read.

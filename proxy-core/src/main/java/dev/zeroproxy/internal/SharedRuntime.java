@@ -9,7 +9,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +30,8 @@ public final class SharedRuntime implements ProxyRuntime {
     private final EventLoopGroup group;
     private final AcceptLimit limit;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The proxies started on it and not closed yet. */
+    private final Set<ProxyServer> proxies = ConcurrentHashMap.newKeySet();
 
     private SharedRuntime(Transport transport, int eventLoops, int maxConnections) {
         this.transport = transport;
@@ -51,6 +56,16 @@ public final class SharedRuntime implements ProxyRuntime {
 
     boolean isClosed() {
         return closed.get();
+    }
+
+    /** {@code proxy} runs on these loops until {@link #proxyClosed}; false if the runtime closed meanwhile. */
+    boolean proxyStarted(ProxyServer proxy) {
+        proxies.add(proxy);
+        return !closed.get();
+    }
+
+    void proxyClosed(ProxyServer proxy) {
+        proxies.remove(proxy);
     }
 
     @Override
@@ -97,6 +112,14 @@ public final class SharedRuntime implements ProxyRuntime {
             }
         }
         if (closed.compareAndSet(false, true)) {
+            // Proxies still open are closed first, without a drain: their connections are cut
+            // and their upstreams stopped. Left to the loops' shutdown, a channel could outlive
+            // them: a loop busy with a task when the shutdown begins stops without closing the
+            // channels registered on it (Netty's SingleThreadIoEventLoop.run checks for the
+            // shutdown, to close them, only after its I/O, not after its tasks).
+            for (ProxyServer open : List.copyOf(proxies)) {
+                open.closeWithoutDrain();
+            }
             group.shutdownGracefully(0, SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
     }

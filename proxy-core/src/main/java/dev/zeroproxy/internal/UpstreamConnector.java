@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -41,10 +42,11 @@ final class UpstreamConnector implements UpstreamAttempt {
     private final ProxyServer server;
     private final Relay relay;
     private final EventLoop loop;
-    private final Upstream upstream;
-    private final long deadlineNanos;
+    /** The upstream {@link Upstream#route} chose for this connection; set by {@link #start}. */
+    private Upstream upstream;
+    private long deadlineNanos;
     /** The routed upstream's connect timeout, or the proxy's. */
-    private final long perAttemptNanos;
+    private long perAttemptNanos;
     private int number;
     private List<UpstreamLease> failed = List.of();
     /** The current attempt was answered (connect or refuse); a second answer is a bug of the upstream. */
@@ -62,14 +64,26 @@ final class UpstreamConnector implements UpstreamAttempt {
         this.server = relay.generation().server();
         this.relay = relay;
         this.loop = relay.eventLoop();
-        this.upstream = relay.config().upstream().route(relay.info());
-        this.perAttemptNanos = upstream.connectTimeout().orElse(relay.config().connectTimeout()).toNanos();
-        long perAttempt = perAttemptNanos;
-        this.deadlineNanos = System.nanoTime() + perAttempt * (upstream.retries() + 1L);
     }
 
-    /** Starts the first attempt. On the loop. */
+    /**
+     * Asks the proxy's upstream where this connection goes, then starts the first attempt. A
+     * route that throws (or names no upstream) refuses the connection, as a select that throws
+     * does: the client is reset and the failure reported, rather than the initializer's error
+     * closing it with a clean EOF. On the loop.
+     */
     void start() {
+        try {
+            upstream = Objects.requireNonNull(relay.config().upstream().route(relay.info()),
+                    "Upstream.route returned null (expected: the upstream to serve the connection)");
+            perAttemptNanos = upstream.connectTimeout().orElse(relay.config().connectTimeout()).toNanos();
+            deadlineNanos = System.nanoTime() + perAttemptNanos * (upstream.retries() + 1L);
+        } catch (RuntimeException e) {
+            LOGGER.warn("{}: Upstream.route failed; the connection is refused", relay.info(), e);
+            answered = true;
+            giveUp(relay.info(), e);
+            return;
+        }
         nextAttempt();
     }
 

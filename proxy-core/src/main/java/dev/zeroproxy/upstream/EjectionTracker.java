@@ -32,10 +32,11 @@ final class EjectionTracker {
     /** Replaced by a group update; the counts stay. */
     private volatile PassiveEjection settings;
     private final LongSupplier nanoClock;
-    private final long baseNanos;
-    private final long maxNanos;
+    // From the settings, and replaced with them (under the lock).
+    private long baseNanos;
+    private long maxNanos;
     /** The n at which {@code base × n} reaches the cap: n never grows past it. */
-    private final int maxTimes;
+    private int maxTimes;
 
     private int failuresInARow;
     private int timesEjected;
@@ -49,17 +50,27 @@ final class EjectionTracker {
     /**
      * @param nanoClock monotonic nanoseconds, {@code System::nanoTime} outside tests
      */
-    /** New settings from a group update: the failures counted and an ejection under way stay. */
-    void settings(PassiveEjection changed) {
-        settings = Objects.requireNonNull(changed, "settings");
+    EjectionTracker(PassiveEjection settings, LongSupplier nanoClock) {
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        adopt(Objects.requireNonNull(settings, "settings"));
     }
 
-    EjectionTracker(PassiveEjection settings, LongSupplier nanoClock) {
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.baseNanos = settings.baseEjection().toNanos();
-        this.maxNanos = settings.maxEjection().toNanos();
-        this.maxTimes = (int) Math.min(Integer.MAX_VALUE, (maxNanos + baseNanos - 1) / baseNanos);
+    /**
+     * New settings from a group update, all of them: the threshold for the next ejection, and
+     * the base and cap of its length. The failures counted, the ejections behind the back-off
+     * (up to the new cap) and an ejection under way (until its end as decided) stay.
+     */
+    synchronized void settings(PassiveEjection changed) {
+        settle(nanoClock.getAsLong());
+        adopt(Objects.requireNonNull(changed, "settings"));
+        timesEjected = Math.min(timesEjected, maxTimes);
+    }
+
+    private void adopt(PassiveEjection changed) {
+        settings = changed;
+        baseNanos = changed.baseEjection().toNanos();
+        maxNanos = changed.maxEjection().toNanos();
+        maxTimes = (int) Math.min(Integer.MAX_VALUE, (maxNanos + baseNanos - 1) / baseNanos);
     }
 
     /**

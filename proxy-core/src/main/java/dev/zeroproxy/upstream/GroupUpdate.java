@@ -19,8 +19,9 @@ final class GroupUpdate {
             running.put(server.name(), server);
         }
         HealthCheck oldGroupCheck = group.healthCheck().orElse(null);
-        group.adoptSettings(next);
+        boolean newBalancer = group.adoptSettings(next);
         HealthCheck newGroupCheck = group.healthCheck().orElse(null);
+        boolean reweighted = false;
         List<GroupServer> kept = new ArrayList<>();
         List<GroupServer> added = new ArrayList<>();
         List<GroupServer> rechecked = new ArrayList<>();
@@ -30,6 +31,7 @@ final class GroupUpdate {
             GroupServer server = running.remove(spec.name());
             if (server != null && server.address().equals(spec.address())) {
                 HealthCheck before = server.spec().effectiveCheck(oldGroupCheck);
+                reweighted |= server.weight() != spec.weight();
                 server.spec(spec);
                 server.ejection.settings(next.passiveEjection());
                 if (!Objects.equals(before, spec.effectiveCheck(newGroupCheck))) {
@@ -49,7 +51,8 @@ final class GroupUpdate {
         for (GroupServer gone : running.values()) {
             gone.adminState(ServerState.REMOVED);
         }
-        group.replaceServers(servers);
+        boolean sameLineUp = servers.equals(group.currentServers()) && !reweighted;
+        group.replaceServers(servers, newBalancer || !sameLineUp);
         for (GroupServer gone : running.values()) {
             health.removed(gone);
             health.report(gone, "removed by an update");

@@ -91,8 +91,11 @@ public final class UpstreamGroup implements Upstream {
         return new Builder(name);
     }
 
-    /** Adopts an update's group-wide settings ({@link #update}); under the group's lock. */
-    void adoptSettings(UpstreamGroup next) {
+    /**
+     * Adopts an update's group-wide settings ({@link #update}); under the group's lock. Returns
+     * whether the balancer was replaced (it then knows none of this group's servers yet).
+     */
+    boolean adoptSettings(UpstreamGroup next) {
         boolean newBalancer = next.customBalancer || next.balance != balance || customBalancer;
         if (newBalancer) {
             balancer = next.balancer;
@@ -107,6 +110,7 @@ public final class UpstreamGroup implements Upstream {
         connectTimeout = next.connectTimeout;
         closeConnectionsOnDown = next.closeConnectionsOnDown;
         sendProxyProtocol = next.sendProxyProtocol;
+        return newBalancer;
     }
 
     GroupServer newServer(ServerSpec spec) {
@@ -271,9 +275,16 @@ public final class UpstreamGroup implements Upstream {
         GroupUpdate.apply(this, next.build(), health);
     }
 
-    /** The servers, replaced as a whole: for {@link GroupUpdate}, under the group's lock. */
-    void replaceServers(List<GroupServer> changed) {
-        publish(changed);
+    /**
+     * The servers, replaced as a whole: for {@link GroupUpdate}, under the group's lock. Unless
+     * {@code toBalancer}, the balancer is not told: the same servers with the same weights, it
+     * keeps its place (a round robin would start again from the first server at every reload).
+     * The queue is served either way: a limit may have risen.
+     */
+    void replaceServers(List<GroupServer> changed, boolean toBalancer) {
+        if (toBalancer) {
+            publish(changed);
+        }
         queue.serve(this::lease);
     }
 

@@ -45,6 +45,21 @@ class EjectionTrackerTest {
     }
 
     @Test
+    void newSettingsGiveTheNextEjectionTheirThresholdAndLengthAndKeepTheCount() {
+        failTimes(3);
+        long until = tracker.ejectedUntilNanos();
+        tracker.settings(PassiveEjection.builder().consecutiveFailures(2).baseEjection(Duration.ofSeconds(4))
+                .maxEjection(Duration.ofSeconds(6)).build());
+        assertTrue(tracker.isEjected());
+        assertEquals(until, tracker.ejectedUntilNanos(), "the ejection under way ends as decided");
+        now = until;
+        assertFalse(tracker.onConnectFailure(ALLOWED));
+        assertTrue(tracker.onConnectFailure(ALLOWED), "the new threshold: 2 in a row");
+        assertEquals(2, tracker.timesEjected(), "the first ejection still counts");
+        assertEquals(now + 6 * SECOND, tracker.ejectedUntilNanos(), "the new length: 2 × 4 s, capped at 6 s");
+    }
+
+    @Test
     void failuresWhileEjectedNeitherCountNorExtend() {
         failTimes(3);
         long until = tracker.ejectedUntilNanos();

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.Transport;
+import dev.zeroproxy.Upstream;
+import dev.zeroproxy.UpstreamAttempt;
+import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.SourcePool;
+import dev.zeroproxy.upstream.ServerSpec;
+import dev.zeroproxy.upstream.UpstreamGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,9 +38,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Source-address pools through a real proxy, written once and run for every transport (like
  * {@link RelaySuite}): the upstream, on 127.0.0.1, records the address each connection comes
- * from, and the test checks it against the pool (127.0.0.2 to 127.0.0.5) and its mode. Each
- * connection carries a random payload, echoed and compared by SHA-256, so a bound source does
- * not cost the relay anything.
+ * from, and the test checks it against the pool (127.0.0.2 to 127.0.0.5) and its mode, or
+ * against a server's own source ({@code ServerSpec.source}, {@code UpstreamLease.sourceAddress}),
+ * which wins over the pool. Each connection carries a random payload, echoed and compared by
+ * SHA-256, so a bound source does not cost the relay anything.
  *
  * <p>Needs the whole of 127.0.0.0/8 on the loopback interface (Linux has it; macOS only
  * 127.0.0.1), and skips saying so otherwise.
@@ -47,6 +53,8 @@ public abstract class SourcePoolSuite {
 
     private final BlockingQueue<InetAddress> upstreamSaw = new LinkedBlockingQueue<>();
     private LoopbackServer upstream;
+    /** Further upstreams of a test, closed after the proxy. */
+    private final List<LoopbackServer> others = new ArrayList<>();
     private Proxy proxy;
     private long seed;
 
@@ -83,6 +91,9 @@ public abstract class SourcePoolSuite {
             }
             if (upstream != null) {
                 upstream.close();
+            }
+            for (LoopbackServer other : others) {
+                other.close();
             }
         }
     }
@@ -137,10 +148,76 @@ public abstract class SourcePoolSuite {
         assertEquals(loopback(1), relayOnceFrom(loopback(9)));
     }
 
+    @Test
+    void aServerWithASourceOfItsOwnIsReachedFromItAndTheOthersFromThePool() throws Exception {
+        BlockingQueue<InetAddress> otherSaw = new LinkedBlockingQueue<>();
+        LoopbackServer other = recordingServer(otherSaw);
+        UpstreamGroup group = UpstreamGroup.builder("sourced")
+                .server(ServerSpec.of("own", upstream.address()).source(loopback(2)))
+                .server(ServerSpec.of("pooled", other.address()))
+                .build();
+        startProxy(group, SourcePool.roundRobin(loopback(3)));
+        // Round robin: own, pooled, own, pooled.
+        for (int i = 0; i < 4; i++) {
+            relay(null);
+        }
+        assertEquals(List.of(loopback(2), loopback(2)), taken(upstreamSaw, 2), "the server's own source wins");
+        assertEquals(List.of(loopback(3), loopback(3)), taken(otherSaw, 2), "the pool for a server without one");
+    }
+
+    @Test
+    void aLeaseWithASourceAddressIsConnectedFromItWithoutAPool() throws Exception {
+        UpstreamLease sourced = new UpstreamLease() {
+            @Override
+            public InetSocketAddress address() {
+                return upstream.address();
+            }
+
+            @Override
+            public InetAddress sourceAddress() {
+                return loopback(4);
+            }
+        };
+        startProxy(new Upstream() {
+            @Override
+            public void select(UpstreamAttempt attempt) {
+                attempt.connect(sourced);
+            }
+        }, null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(loopback(4), relayOnceFrom(loopback(9)));
+        }
+    }
+
+    private LoopbackServer recordingServer(BlockingQueue<InetAddress> saw) throws IOException {
+        LoopbackServer server = LoopbackServer.start(socket -> {
+            saw.add(socket.getInetAddress());
+            socket.getInputStream().transferTo(socket.getOutputStream());
+            socket.shutdownOutput();
+        });
+        others.add(server);
+        return server;
+    }
+
+    private static List<InetAddress> taken(BlockingQueue<InetAddress> saw, int count) throws InterruptedException {
+        List<InetAddress> taken = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            InetAddress source = saw.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(source, "the upstream recorded " + i + " of " + count + " connections");
+            taken.add(source);
+        }
+        assertEquals(null, saw.poll(), "no more connections than relayed");
+        return taken;
+    }
+
     private void startProxy(SourcePool pool) {
+        startProxy(Upstream.of(upstream.address()), pool);
+    }
+
+    private void startProxy(Upstream to, SourcePool pool) {
         proxy = Proxy.builder()
                 .listen(new InetSocketAddress(loopback(1), 0))
-                .upstream(upstream.address())
+                .upstream(to)
                 .transport(transport())
                 .forwarding(forwarding())
                 .eventLoops(2)
@@ -155,6 +232,14 @@ public abstract class SourcePoolSuite {
      * returns the source address the upstream saw for it.
      */
     private InetAddress relayOnceFrom(InetAddress client) throws Exception {
+        relay(client);
+        InetAddress source = upstreamSaw.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(source, "the upstream recorded no connection");
+        return source;
+    }
+
+    /** Relays one random payload from a client bound to {@code client} (any address if null). */
+    private void relay(InetAddress client) throws Exception {
         long payloadSeed = ++seed;
         try (Socket socket = new Socket()) {
             socket.setSoTimeout((int) PATIENCE.toMillis());
@@ -165,9 +250,6 @@ public abstract class SourcePoolSuite {
             String sent = Payload.write(socket.getOutputStream(), payloadSeed, PAYLOAD, 4096);
             assertEquals(sent, Payload.readExactly(socket.getInputStream(), PAYLOAD), "echoed payload");
         }
-        InetAddress source = upstreamSaw.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-        assertNotNull(source, "the upstream recorded no connection");
-        return source;
     }
 
     private static InetAddress loopback(int last) {

@@ -1,0 +1,18 @@
+package dev.zeroproxy.epoll;
+
+import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.Transport;
+import dev.zeroproxy.testkit.ReconfigureSuite;
+
+/** The reconfigure suite on epoll with {@link Forwarding#SPLICE}. */
+class EpollSpliceReconfigureTest extends ReconfigureSuite {
+    @Override
+    protected Transport transport() {
+        return Transport.named("epoll");
+    }
+
+    @Override
+    protected Forwarding forwarding() {
+        return Forwarding.SPLICE;
+    }
+}
