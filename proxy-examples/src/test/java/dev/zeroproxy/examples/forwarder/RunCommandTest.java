@@ -167,7 +167,7 @@ class RunCommandTest {
         try (ServerSocket taken = new ServerSocket(admin.getPort(), 50, LOOPBACK);
                 ForwarderProcess zp = ForwarderProcess.start("run", "-f", file.toString())) {
             assertEquals(2, zp.awaitExit(START), zp.log());
-            String error = zp.awaitLine(file + ":16:10: bind: cannot listen on /" + hostPort(admin) + ": ", SIGNAL);
+            String error = zp.awaitLine(file + ":16:10: bind: cannot listen on " + hostPort(admin) + ": ", SIGNAL);
             assertTrue(zp.log().startsWith("zeroproxy run: " + file + ": 1 error(s)"), zp.log());
             assertTrue(error.contains("(expected: an address this machine has and no other socket listens on)"), error);
             assertFalse(zp.log().contains("Exception"), zp.log());
