@@ -6,6 +6,7 @@ import dev.zeroproxy.edge.ProxyProtocolSend;
 import dev.zeroproxy.edge.SourceLimits;
 import dev.zeroproxy.edge.SourcePool;
 import dev.zeroproxy.internal.ProxyServer;
+import dev.zeroproxy.internal.SharedRuntime;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -158,7 +159,11 @@ public final class ProxyBuilder {
      * others here is an error.
      */
     public ProxyBuilder runtime(ProxyRuntime runtime) {
-        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(runtime, "runtime");
+        if (!(runtime instanceof SharedRuntime)) {
+            throw new InvalidSettingException("runtime", runtime, "a runtime of ProxyRuntime.builder().start()");
+        }
+        this.runtime = runtime;
         return this;
     }
 

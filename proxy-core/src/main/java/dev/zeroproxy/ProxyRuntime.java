@@ -70,7 +70,7 @@ public interface ProxyRuntime extends AutoCloseable {
     /** Settings of a {@link ProxyRuntime}; not thread-safe. */
     final class Builder {
         private Transport transport;
-        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private int eventLoops = ProxyBuilder.DEFAULT_EVENT_LOOPS;
         private int maxConnections;
 
         private Builder() { }

@@ -50,26 +50,28 @@ public record ProxyStats(
      * summed, except {@code directMemoryUsed}, which is the allocator's they share: the largest.
      */
     public static ProxyStats sum(java.util.Collection<ProxyStats> all) {
-        long[] f = new long[11];
         Map<ConnectionRefusal.Reason, Long> refused = new java.util.EnumMap<>(ConnectionRefusal.Reason.class);
         for (ConnectionRefusal.Reason reason : ConnectionRefusal.Reason.values()) {
             refused.put(reason, 0L);
         }
+        ProxyStats total = new ProxyStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, refused);
         for (ProxyStats s : all) {
-            f[0] += s.acceptedConnections;
-            f[1] += s.activeConnections;
-            f[2] += s.openChannels;
-            f[3] += s.upstreamConnectFailures;
-            f[4] += s.bytesFromClients;
-            f[5] += s.bytesFromUpstreams;
-            f[6] += s.bytesCopied;
-            f[7] += s.bytesSpliced;
-            f[8] = Math.max(f[8], s.directMemoryUsed);
-            f[9] += s.bytesQueued;
-            f[10] += s.memoryBudgetPauses;
             s.refusedConnections.forEach((reason, count) -> refused.merge(reason, count, Long::sum));
+            total = new ProxyStats(
+                    total.acceptedConnections + s.acceptedConnections,
+                    total.activeConnections + s.activeConnections,
+                    total.openChannels + s.openChannels,
+                    total.upstreamConnectFailures + s.upstreamConnectFailures,
+                    total.bytesFromClients + s.bytesFromClients,
+                    total.bytesFromUpstreams + s.bytesFromUpstreams,
+                    total.bytesCopied + s.bytesCopied,
+                    total.bytesSpliced + s.bytesSpliced,
+                    Math.max(total.directMemoryUsed, s.directMemoryUsed),
+                    total.bytesQueued + s.bytesQueued,
+                    total.memoryBudgetPauses + s.memoryBudgetPauses,
+                    refused);
         }
-        return new ProxyStats(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], refused);
+        return total;
     }
 
     /** Connections refused at the edge, whatever the reason. */

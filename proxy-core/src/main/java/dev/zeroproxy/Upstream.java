@@ -17,9 +17,12 @@ import java.util.Objects;
  * failing one, or queue a connection until a server has room. A failed attempt is retried up
  * to {@link #retries()} times, each with a new {@code select}.
  *
- * <p>Lifecycle: a proxy calls {@link #start} once it listens and {@link #stop} when it closes,
- * after its drain; an upstream that runs health checks runs them in between, on the proxy's
- * event loops.
+ * <p>Lifecycle: a proxy calls {@link #start} before its first connection uses the upstream and
+ * {@link #stop} once its last connection using it has closed (its lease released): at the
+ * proxy's start and close, or, with {@link Proxy#reconfigure}, when a configuration begins to use
+ * it and when the last connection of the configurations that used it has closed, so one proxy
+ * may start and stop the same upstream more than once; an upstream that runs health checks runs
+ * them in between, on the proxy's event loops.
  *
  * <p>Implementations must be thread-safe: {@link #select} is called on every event loop.
  *
@@ -64,16 +67,18 @@ public interface Upstream {
     }
 
     /**
-     * Called once when the proxy is listening, before the first {@link #select}: an upstream
-     * that checks its servers starts here, on the runtime's event loops. Does nothing by default.
+     * Called when the proxy begins to use this upstream (see the class comment), before its first
+     * {@link #select}: an upstream that checks its servers starts here, on the runtime's event
+     * loops. Does nothing by default.
      *
      * @throws IllegalStateException if this upstream already serves a running proxy
      */
     default void start(UpstreamRuntime runtime) { }
 
     /**
-     * Called once when the proxy has closed its connections, before its event loops stop:
-     * checks and timers end here. Does nothing by default.
+     * Called when the proxy no longer uses this upstream: its connections using it have closed
+     * (at the proxy's close, before its event loops stop). Checks and timers end here. May be
+     * called on one of the proxy's event loops: it must not block. Does nothing by default.
      */
     default void stop() { }
 

@@ -1,6 +1,7 @@
 package dev.zeroproxy.config;
 
 import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.edge.ProxyProtocolSend;
 import dev.zeroproxy.upstream.Balance;
 import dev.zeroproxy.upstream.HealthCheck;
@@ -28,6 +29,14 @@ final class BackendPlan {
      * @throws ConfigException at the line of the first setting the library refuses
      */
     static BackendPlan of(BackendSection section) {
+        Located<Boolean> redispatch = section.redispatch();
+        if (redispatch != null && !redispatch.value()) {
+            // Never ignored: a file that asks for retries on the same server must not get others.
+            throw new ConfigException(new ConfigError(redispatch.where(), redispatch.keyword(),
+                    "ZeroProxy cannot keep a connection's retries on the server that failed: each retry goes to"
+                    + " another server when there is one (HAProxy's option redispatch, on every retry)",
+                    "option redispatch, or no redispatch line", null));
+        }
         BackendPlan plan = new BackendPlan(section);
         plan.builder().build();
         return plan;
@@ -52,9 +61,10 @@ final class BackendPlan {
             if (section.retries() != null) {
                 group.retries(section.retries().value());
             }
-            if (section.timeoutQueue() != null) {
-                group.queueTimeout(noneIsLongest(section.timeoutQueue().value()));
-            }
+            // HAProxy's timeout queue defaults to timeout connect: written out, so that a reload
+            // changing timeout connect changes it too (the group's own default is fixed at its start).
+            Located<Duration> queue = section.timeoutQueue() != null ? section.timeoutQueue() : section.timeoutConnect();
+            group.queueTimeout(queue != null ? noneIsLongest(queue.value()) : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT);
             if (section.timeoutConnect() != null) {
                 group.connectTimeout(noneIsLongest(section.timeoutConnect().value()));
             }

@@ -3,11 +3,15 @@ package dev.zeroproxy.config;
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.Upstream;
 import dev.zeroproxy.UpstreamAttempt;
+import dev.zeroproxy.UpstreamRuntime;
 import dev.zeroproxy.edge.AccessRules;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -15,8 +19,8 @@ import java.util.Optional;
  * the proxy's {@link Upstream}, which routes each connection once ({@link #route}) by its
  * client's address (the one a PROXY header gave, with {@code accept-proxy}, as HAProxy's
  * {@code src} is), and then leaves every attempt to the chosen backend's group. Immutable: a
- * reload makes a new router. The groups are the deployment's, started and stopped by it, so
- * this router's own {@code start}/{@code stop} do nothing.
+ * reload makes a new router. The groups are the deployment's, started by it; this router's
+ * {@code start}/{@code stop} count it among their users ({@link GroupUsers}).
  */
 final class BackendRouter implements Upstream {
     /** One {@code use_backend} line: its blocks, as a first-match set, and whether negated. */
@@ -28,10 +32,41 @@ final class BackendRouter implements Upstream {
 
     private final List<Route> routes;
     private final UpstreamGroup defaultBackend;
+    /** The deployment's count of each group's users; null for a router that is only checked. */
+    private final GroupUsers users;
 
-    BackendRouter(List<Route> routes, UpstreamGroup defaultBackend) {
+    BackendRouter(List<Route> routes, UpstreamGroup defaultBackend, GroupUsers users) {
         this.routes = List.copyOf(routes);
         this.defaultBackend = defaultBackend;
+        this.users = users;
+    }
+
+    /** Every group this router can route to, once each. */
+    private Set<UpstreamGroup> groups() {
+        Set<UpstreamGroup> groups = Collections.newSetFromMap(new IdentityHashMap<>());
+        groups.add(defaultBackend);
+        routes.forEach(route -> groups.add(route.backend()));
+        return groups;
+    }
+
+    /**
+     * The proxy uses this router from now on: its groups are in use, and a reload that removes
+     * one leaves it running until this router's connections are done. (The groups themselves are
+     * started by the deployment, once.)
+     */
+    @Override
+    public void start(UpstreamRuntime runtime) {
+        if (users != null) {
+            groups().forEach(users::acquire);
+        }
+    }
+
+    /** The last connection routed by this router has closed. */
+    @Override
+    public void stop() {
+        if (users != null) {
+            groups().forEach(users::release);
+        }
     }
 
     /** The blocks of a condition as a set to match against. */

@@ -51,11 +51,15 @@ public final class Deployment implements AutoCloseable {
     private final ProxyRuntime runtime;
     private final ProxyListener listener;
     private final Map<String, UpstreamGroup> backends = new LinkedHashMap<>();
+    /** Who uses each group: the file, and the routers of the proxies' configurations. */
+    private final GroupUsers users = new GroupUsers();
     private final Map<InetSocketAddress, RunningBind> binds = new LinkedHashMap<>();
     /** Removed binds still draining, joined by {@link #close()}. */
     private final List<Thread> draining = new ArrayList<>();
-    /** Proxies of removed binds: their figures stay in {@link #stats()}. */
+    /** Proxies of removed binds still draining: their figures stay in {@link #stats()}. */
     private final List<Proxy> retired = new ArrayList<>();
+    /** The final figures of removed binds that have drained. */
+    private final List<ProxyStats> retiredStats = new ArrayList<>();
     private FilePlan plan;
     private long generation = 1;
     private boolean closed;
@@ -110,12 +114,14 @@ public final class Deployment implements AutoCloseable {
                 ? BackendPlan.noneIsLongest(backend.section().timeoutConnect().value())
                 : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT;
         group.start(runtime.upstreamRuntime(listener, connectTimeout));
+        // The file's use: ended by the reload that removes the backend.
+        users.acquire(group);
         return group;
     }
 
     private RunningBind open(FrontendPlan frontend, BindLine bind, Map<String, UpstreamGroup> groups) {
         try {
-            Proxy proxy = frontend.builder(bind, runtime, groups, listener).start();
+            Proxy proxy = frontend.builder(bind, runtime, groups, users, listener).start();
             return new RunningBind(frontend.section().name(), bind, proxy);
         } catch (ProxyBindException e) {
             throw new ConfigException(new ConfigError(bind.where(), "bind", "cannot listen on "
@@ -158,6 +164,7 @@ public final class Deployment implements AutoCloseable {
         List<ProxyStats> all = new ArrayList<>();
         binds.values().forEach(running -> all.add(running.proxy().stats()));
         retired.forEach(proxy -> all.add(proxy.stats()));
+        all.addAll(retiredStats);
         return ProxyStats.sum(all);
     }
 
@@ -204,8 +211,9 @@ public final class Deployment implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            opened.values().forEach(running -> running.proxy().close());
-            added.forEach(name -> groups.get(name).stop());
+            // Closed at once, in the background: they were open a moment, and a stop signal must not wait for them.
+            opened.values().forEach(this::drainInBackground);
+            added.forEach(name -> users.release(groups.get(name)));
             throw e;
         }
         // 3. Backends kept: updated in place (checked by the plan: cannot fail).
@@ -223,7 +231,7 @@ public final class Deployment implements AutoCloseable {
             for (BindLine bind : frontend.section().binds()) {
                 RunningBind running = binds.get(bind.address());
                 if (running != null) {
-                    ProxyConfig config = frontend.builder(bind, runtime, groups, listener).build();
+                    ProxyConfig config = frontend.builder(bind, runtime, groups, users, listener).build();
                     running.proxy().reconfigure(config);
                     now.put(bind.address(), new RunningBind(frontend.section().name(), bind, running.proxy()));
                     kept.add(bind.address());
@@ -237,15 +245,15 @@ public final class Deployment implements AutoCloseable {
         binds.forEach((address, running) -> {
             if (!now.containsKey(address)) {
                 closedBinds.add(address);
-                retired.add(running.proxy());
                 drainInBackground(running);
             }
         });
-        // 6. Backends removed: their checks stop; connections already made go on.
+        // 6. Backends removed: the file's use ends; a group stops once no configuration routes to it
+        // (connections of older configurations, and of removed binds draining, keep theirs running).
         List<String> removed = new ArrayList<>();
         backends.forEach((name, group) -> {
             if (!next.backends().containsKey(name)) {
-                group.stop();
+                users.release(group);
                 groups.remove(name);
                 removed.add(name);
             }
@@ -288,7 +296,7 @@ public final class Deployment implements AutoCloseable {
                     continue;
                 }
                 ProxyConfig current = running.proxy().config();
-                ProxyConfig wanted = frontend.builder(bind, runtime, null, listener).build();
+                ProxyConfig wanted = frontend.builder(bind, runtime, null, null, listener).build();
                 if (wanted.forwarding() != current.forwarding()
                         || wanted.spliceThreshold() != current.spliceThreshold()) {
                     Located<?> where = frontend.section().forwarding() != null ? frontend.section().forwarding()
@@ -323,9 +331,17 @@ public final class Deployment implements AutoCloseable {
      */
     private void drainInBackground(RunningBind running) {
         running.proxy().stopAccepting();
+        retired.add(running.proxy());
         Thread drain = new Thread(() -> {
             running.proxy().close();
-            LOGGER.info("Frontend {}: {} closed (removed by a reload)", running.frontend(), running.bind().address());
+            LOGGER.info("Frontend {}: {} closed, its connections drained", running.frontend(),
+                    running.bind().address());
+            synchronized (this) {
+                // Its figures stay in stats(); the proxy and this thread go.
+                retiredStats.add(running.proxy().stats());
+                retired.remove(running.proxy());
+                draining.remove(Thread.currentThread());
+            }
         }, "zeroproxy-drain-" + running.bind().address());
         drain.setDaemon(true);
         draining.add(drain);

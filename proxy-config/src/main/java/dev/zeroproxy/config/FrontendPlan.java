@@ -59,7 +59,7 @@ final class FrontendPlan {
         }
         for (BindLine bind : section.binds()) {
             // Checked without a runtime: the same settings the start will give, minus the loops.
-            plan.builder(bind, null, null, ProxyListener.NOOP).build();
+            plan.builder(bind, null, null, null, ProxyListener.NOOP).build();
         }
         return plan;
     }
@@ -74,8 +74,9 @@ final class FrontendPlan {
      * @param runtime the deployment's; null to check the settings only (then the transport and
      *     loop count come from the global section, as the runtime's would)
      * @param backends the deployment's groups by name; null to check only (a placeholder group)
+     * @param users the deployment's count of the groups' users; null to check only
      */
-    ProxyBuilder builder(BindLine bind, ProxyRuntime runtime, Map<String, UpstreamGroup> backends,
+    ProxyBuilder builder(BindLine bind, ProxyRuntime runtime, Map<String, UpstreamGroup> backends, GroupUsers users,
             ProxyListener listener) {
         Attribution attribution = new Attribution(bind.where(), "bind")
                 .set("maxConnections", section.maxConn()).set("idleTimeout", idleTimeout)
@@ -87,7 +88,7 @@ final class FrontendPlan {
                     .listen(bind.address())
                     .accessRules(accessRules)
                     .listener(listener)
-                    .upstream(router(backends));
+                    .upstream(router(backends, users));
             if (runtime != null) {
                 proxy.runtime(runtime);
             } else {
@@ -127,13 +128,13 @@ final class FrontendPlan {
         }
     }
 
-    private BackendRouter router(Map<String, UpstreamGroup> backends) {
+    private BackendRouter router(Map<String, UpstreamGroup> backends, GroupUsers users) {
         List<BackendRouter.Route> routes = new ArrayList<>();
         for (UseBackendLine line : section.useBackends()) {
             routes.add(new BackendRouter.Route(BackendRouter.blocksOf(line.condition()),
                     line.condition().negated(), group(line.backend(), backends)));
         }
-        return new BackendRouter(routes, group(section.defaultBackend().value(), backends));
+        return new BackendRouter(routes, group(section.defaultBackend().value(), backends), users);
     }
 
     private static UpstreamGroup group(String name, Map<String, UpstreamGroup> backends) {

@@ -27,7 +27,10 @@ public record ReloadReport(long generation, List<InetSocketAddress> openedBinds,
         updatedBackends = List.copyOf(updatedBackends);
     }
 
-    /** One line: {@code generation 3: 1 bind opened, 1 closed, 2 kept; backends +1 -0 ~2}. */
+    /**
+     * One line: {@code generation 3: 1 bind(s) opened [/127.0.0.1:8082], 1 closed [/127.0.0.1:8081],
+     * 1 kept; backends added [], removed [], updated [app, canary]}.
+     */
     public String summary() {
         return "generation " + generation + ": " + openedBinds.size() + " bind(s) opened " + openedBinds + ", "
                 + closedBinds.size() + " closed " + closedBinds + ", " + keptBinds.size() + " kept; backends added "

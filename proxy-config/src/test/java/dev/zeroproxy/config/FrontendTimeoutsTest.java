@@ -22,7 +22,7 @@ class FrontendTimeoutsTest {
                 + "    default_backend app\n" + frontendLines + "backend app\n    server s1 127.0.0.1:9000\n" + appLines
                 + "backend other\n    server s2 127.0.0.1:9001\n" + otherLines);
         FrontendSection web = file.frontends().get(0);
-        return FrontendPlan.of(web, file).builder(web.binds().get(0), null, null, ProxyListener.NOOP).build();
+        return FrontendPlan.of(web, file).builder(web.binds().get(0), null, null, null, ProxyListener.NOOP).build();
     }
 
     @Test

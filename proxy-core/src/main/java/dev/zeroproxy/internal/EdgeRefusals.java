@@ -14,11 +14,12 @@ final class EdgeRefusals {
 
     private EdgeRefusals() { }
 
-    static void refuse(ProxyServer server, Channel client, ConnectionRefusal refusal) {
-        server.counters().refused.get(refusal.reason()).increment();
+    /** @param generation the configuration the client was accepted under, whose listener hears it */
+    static void refuse(ProxyGeneration generation, Channel client, ConnectionRefusal refusal) {
+        generation.server().counters().refused.get(refusal.reason()).increment();
         LOGGER.debug("Refused {}: {} ({})", refusal.client(), refusal.reason(), refusal.detail());
         try {
-            server.config().listener().connectionRefused(refusal);
+            generation.config().listener().connectionRefused(refusal);
         } catch (RuntimeException e) {
             LOGGER.warn("ProxyListener.connectionRefused threw; ignored", e);
         }

@@ -28,6 +28,8 @@ final class ProxyGeneration {
     private final SourcePool sourcePool;
     /** One idle-check wheel per event loop its connections land on; filled from each loop's own thread. */
     private final Map<EventLoop, IdleWheel> idleWheels = new ConcurrentHashMap<>();
+    /** The same for half-closed connections, whose timeout is their own ({@code halfClosedTimeout}). */
+    private final Map<EventLoop, IdleWheel> halfClosedWheels = new ConcurrentHashMap<>();
     /**
      * Connections accepted under this generation and still open; -1 once it is done (retired,
      * none open), after which it takes none: a connection accepted at the switch that read the
@@ -82,25 +84,57 @@ final class ProxyGeneration {
     }
 
     /**
+     * The loop's wheel for half-closed connections, whose timeout is the half-closed one (at most
+     * the idle timeout); null when there is none.
+     */
+    IdleWheel halfClosedWheel(EventLoop loop) {
+        long timeoutNanos = halfClosedTimeoutNanos();
+        if (timeoutNanos == 0) {
+            return null;
+        }
+        return halfClosedWheels.computeIfAbsent(loop, l -> new IdleWheel(l, timeoutNanos));
+    }
+
+    /** How long a half-closed connection may stay silent: the half-closed timeout, at most the idle one; 0 for none. */
+    long halfClosedTimeoutNanos() {
+        long halfClosed = config.halfClosedTimeout().toNanos();
+        long idle = config.idleTimeout().toNanos();
+        return halfClosed == 0 || idle == 0 ? halfClosed : Math.min(halfClosed, idle);
+    }
+
+    /**
      * Counts {@code client} under this generation until it closes; false if the generation is
      * done, and the caller must take the current one.
      */
     boolean tryAccept(Channel client) {
+        if (!tryHold()) {
+            return false;
+        }
+        client.closeFuture().addListener(f -> release());
+        return true;
+    }
+
+    /**
+     * One more holder of this generation (a relay, beside its client channel), so that it is done
+     * only once the relay has closed too, its lease released; false if it is done already.
+     */
+    boolean tryHold() {
         while (true) {
             int now = open.get();
             if (now < 0) {
                 return false;
             }
             if (open.compareAndSet(now, now + 1)) {
-                break;
+                return true;
             }
         }
-        client.closeFuture().addListener(f -> {
-            if (open.decrementAndGet() == 0 && retired) {
-                finishIfEmpty();
-            }
-        });
-        return true;
+    }
+
+    /** A holder let go. */
+    void release() {
+        if (open.decrementAndGet() == 0 && retired) {
+            finishIfEmpty();
+        }
     }
 
     /** A newer generation took over: this one is done once its last connection has closed (now, if none is open). */

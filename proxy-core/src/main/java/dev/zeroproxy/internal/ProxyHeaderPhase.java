@@ -66,9 +66,9 @@ final class ProxyHeaderPhase extends ChannelInboundHandlerAdapter {
      * read and valid, with the count of bytes that followed it in the same read (payload, which
      * the decoder hands on next).
      */
-    static void start(ProxyServer server, Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
+    static void start(ProxyGeneration generation, Channel client, InetSocketAddress peer, ProxyProtocolAccept accept,
             BiConsumer<ProxyHeader, Integer> next) {
-        install(client, peer, accept, next, refusal -> EdgeRefusals.refuse(server, client, refusal));
+        install(client, peer, accept, next, refusal -> EdgeRefusals.refuse(generation, client, refusal));
     }
 
     /**

@@ -510,6 +510,7 @@ public final class ProxyServer implements Proxy {
             return;
         }
         unbind();
+        awaitAcceptedChannels();
         LOGGER.debug("Proxy on {} stopped accepting; draining {} connection(s) for up to {}",
                 localAddress, relays.size(), drainTimeout);
         long drainStarted = System.nanoTime();
@@ -534,6 +535,23 @@ public final class ProxyServer implements Proxy {
         LOGGER.debug("Proxy on {} closed", localAddress);
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Lets the channels accepted before the unbind, whose initializers are still queued on their
+     * loops, start their relays (or, seeing the proxy closed, reset their clients) before the
+     * drain counts what is open: otherwise a relay could start after close() returned, on a
+     * runtime's loops that go on running. Each loop runs its tasks in order: one empty task
+     * through each is enough.
+     */
+    private void awaitAcceptedChannels() {
+        for (EventExecutor loop : group) {
+            try {
+                loop.submit(() -> { }).awaitUninterruptibly(SHUTDOWN_GRACE_MILLIS);
+            } catch (RejectedExecutionException stopped) {
+                // A runtime closing meanwhile: its loops closed their channels.
+            }
         }
     }
 

@@ -56,8 +56,11 @@ final class Relay implements PumpOwner {
      * the upstream, followed by a reset, once the connect completes.
      */
     private HeldReads heldForReset;
-    /** This loop's idle checks; null without an idle timeout. */
-    private final IdleWheel idleWheel;
+    /**
+     * This loop's idle checks; null without an idle timeout. Once one direction has ended, the
+     * loop's half-closed wheel instead, if there is a half-closed timeout.
+     */
+    private IdleWheel idleWheel;
     /** Links of the {@link IdleWheel} slot this relay waits in; {@link #idleSlot} -1 when in none. */
     Relay idlePrev;
     Relay idleNext;
@@ -247,37 +250,30 @@ final class Relay implements PumpOwner {
     public void directionFinished() {
         if (fromClient.isFinished() && fromUpstream.isFinished()) {
             close(null);
-        } else if (!config().halfClosedTimeout().isZero()) {
-            // The first direction ended: from now on the half-closed timeout bounds the silence.
-            // A task of its own rather than the idle wheel, whose ticks are too coarse for it; no
-            // field keeps it (a relay's size is measured): one that fires after the close returns.
-            scheduleHalfClosedCheck(System.nanoTime());
+        } else {
+            enterHalfClosed();
         }
     }
 
-    private long halfClosedTimeoutNanos() {
-        long halfClosed = config().halfClosedTimeout().toNanos();
-        long idle = config().idleTimeout().toNanos();
-        return idle == 0 ? halfClosed : Math.min(halfClosed, idle);
-    }
-
-    private void scheduleHalfClosedCheck(long fromNanos) {
-        long delay = Math.max(0, fromNanos + halfClosedTimeoutNanos() - System.nanoTime());
-        eventLoop().schedule(this::halfClosedDue, delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void halfClosedDue() {
-        if (closing) {
+    /**
+     * The first direction ended: from now on the half-closed timeout bounds the silence. The
+     * relay moves to its loop's half-closed wheel (the same links, a wheel of that timeout's own
+     * ticks), so that it costs no timer of its own and nothing keeps it once closed.
+     */
+    private void enterHalfClosed() {
+        IdleWheel halfClosed = generation.halfClosedWheel(eventLoop());
+        if (halfClosed == null || halfClosed == idleWheel || closing) {
             return;
         }
-        long lastActivity = Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
-        if (System.nanoTime() - lastActivity >= halfClosedTimeoutNanos()) {
-            LOGGER.debug("{}: half-closed and idle for {}, closing", info, config().halfClosedTimeout());
-            cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.HALF_CLOSED_TIMEOUT,
-                    Duration.ofNanos(halfClosedTimeoutNanos())));
-        } else {
-            scheduleHalfClosedCheck(lastActivity);
+        if (idleWheel != null) {
+            idleWheel.remove(this);
         }
+        idleWheel = halfClosed;
+        halfClosed.add(this, lastActivityNanos() + generation.halfClosedTimeoutNanos());
+    }
+
+    private long lastActivityNanos() {
+        return Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
     }
 
     /**
@@ -420,6 +416,8 @@ final class Relay implements PumpOwner {
             }
         }
         server().relayClosed(this);
+        // Last: the generation (and so its upstream) outlives the lease it lent.
+        generation.release();
     }
 
     /**
@@ -431,16 +429,21 @@ final class Relay implements PumpOwner {
         if (closing) {
             return;
         }
-        long lastActivity = Math.max(startNanos, Math.max(fromClient.lastReadNanos(), fromUpstream.lastReadNanos()));
+        long lastActivity = lastActivityNanos();
         long idleNanos = nowNanos - lastActivity;
-        long timeoutNanos = config().idleTimeout().toNanos();
+        boolean halfClosed = idleWheel == generation.halfClosedWheel(eventLoop());
+        long timeoutNanos = halfClosed ? generation.halfClosedTimeoutNanos() : config().idleTimeout().toNanos();
         if (idleNanos >= timeoutNanos) {
-            LOGGER.debug("{}: idle for {} ms, closing", info, TimeUnit.NANOSECONDS.toMillis(idleNanos));
+            LOGGER.debug("{}: {}idle for {} ms, closing", info, halfClosed ? "half-closed and " : "",
+                    TimeUnit.NANOSECONDS.toMillis(idleNanos));
             // A reset, like every close the proxy decides: bytes it handed to its kernel may still
             // wait there, unread by a peer that stopped reading, and a FIN after them would make
             // the cut stream look complete. (HAProxy's "option nolinger" closes this way too.)
-            cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
-                    config().idleTimeout()));
+            cut(halfClosed
+                    ? new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.HALF_CLOSED_TIMEOUT,
+                            Duration.ofNanos(timeoutNanos))
+                    : new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.IDLE_TIMEOUT,
+                            config().idleTimeout()));
         } else {
             idleWheel.add(this, lastActivity + timeoutNanos);
         }

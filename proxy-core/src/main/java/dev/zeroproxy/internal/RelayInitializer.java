@@ -32,6 +32,11 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             client.close();
             return;
         }
+        if (!server.isAccepting()) {
+            // Accepted just before the listener closed, initialized after: the proxy is stopping.
+            Resets.now(client);
+            return;
+        }
         InetSocketAddress peer = (InetSocketAddress) client.remoteAddress();
         ProxyGeneration generation = server.connectionAccepted(client);
         EdgeAdmission admission = generation.admission();
@@ -39,7 +44,7 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
             // Before anything else, the PROXY header included: a refused client costs no read.
             ConnectionRefusal refusal = admission.admit(peer);
             if (refusal != null) {
-                EdgeRefusals.refuse(server, client, refusal);
+                EdgeRefusals.refuse(generation, client, refusal);
                 return;
             }
             client.closeFuture().addListener(f -> admission.released(peer));
@@ -51,24 +56,32 @@ final class RelayInitializer extends ChannelInitializer<Channel> {
         }
         if (!accept.trusts(peer.getAddress())) {
             // Never guessed (the spec): a source outside the trusted proxies is refused unread.
-            EdgeRefusals.refuse(server, client, new ConnectionRefusal(peer, ConnectionRefusal.Reason.UNTRUSTED_PROXY,
+            EdgeRefusals.refuse(generation, client, new ConnectionRefusal(peer, ConnectionRefusal.Reason.UNTRUSTED_PROXY,
                     "not one of the trusted proxies " + accept.trusted()));
             return;
         }
         // Counting from the first read: Netty keeps the handle of a channel's first read for its
         // life, so the relay's pump takes this allocator over rather than setting its own.
         client.config().setRecvByteBufAllocator(new CountingRecvByteBufAllocator(new HeaderReads(client)));
-        ProxyHeaderPhase.start(server, client, peer, accept, (header, leftover) -> {
+        ProxyHeaderPhase.start(generation, client, peer, accept, (header, leftover) -> {
             if (!server.isAccepting()) {
                 // The proxy stopped accepting while this header came: no new relay now.
                 Resets.now(client);
                 return;
             }
-            startRelay(generation, client, peer, header).countEarlyClientBytes(leftover);
+            Relay relay = startRelay(generation, client, peer, header);
+            if (relay != null) {
+                relay.countEarlyClientBytes(leftover);
+            }
         });
     }
 
     private Relay startRelay(ProxyGeneration generation, Channel client, InetSocketAddress peer, ProxyHeader header) {
+        if (!generation.tryHold()) {
+            // Its client closed and the generation ended meanwhile (a PROXY header's late callback).
+            Resets.now(client);
+            return null;
+        }
         ConnectionInfo info = new ConnectionInfo(server.nextConnectionId(), peer, null, header);
         Relay relay = new Relay(generation, client, info, generation.idleWheel(client.eventLoop()));
         server.relayOpened(relay);

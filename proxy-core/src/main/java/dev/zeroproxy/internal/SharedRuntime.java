@@ -84,7 +84,7 @@ public final class SharedRuntime implements ProxyRuntime {
     }
 
     @Override
-    public void maxConnections(int connections) {
+    public synchronized void maxConnections(int connections) {
         if (connections < 0) {
             throw InvalidSettingException.outOfRange("maxConnections", connections, 0, Integer.MAX_VALUE, "(0: no limit)");
         }

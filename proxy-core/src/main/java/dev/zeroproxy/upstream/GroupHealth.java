@@ -66,11 +66,16 @@ final class GroupHealth {
     synchronized void added(GroupServer server) {
         UpstreamRuntime now = runtime;
         HealthCheck check = server.spec().effectiveCheck(group.healthCheck().orElse(null));
+        if (check == null && !server.checksUp()) {
+            // No longer checked (an update took its checks away): taken as up, as an unchecked server is.
+            server.checksUp(true);
+            report(server, "no longer checked");
+        }
         if (now == null || check == null || server.checker != null) {
             return;
         }
         server.checker = new HealthChecker(now.eventLoops().next(), now.transport().socketChannelFactory(),
-                server.address(), check, new HealthChecker.Listener() {
+                server.address(), server.spec().sourceAddress().orElse(null), check, new HealthChecker.Listener() {
                     @Override
                     public void checked(CheckResult result) {
                         server.lastCheck(result);

@@ -31,10 +31,12 @@ final class GroupUpdate {
             GroupServer server = running.remove(spec.name());
             if (server != null && server.address().equals(spec.address())) {
                 HealthCheck before = server.spec().effectiveCheck(oldGroupCheck);
+                boolean sourceChanged = !server.spec().sourceAddress().equals(spec.sourceAddress());
                 reweighted |= server.weight() != spec.weight();
                 server.spec(spec);
                 server.ejection.settings(next.passiveEjection());
-                if (!Objects.equals(before, spec.effectiveCheck(newGroupCheck))) {
+                if (!Objects.equals(before, spec.effectiveCheck(newGroupCheck)) || sourceChanged) {
+                    // Checks leave from the server's source address too: new settings, new checker.
                     rechecked.add(server);
                 }
                 kept.add(server);
@@ -51,8 +53,13 @@ final class GroupUpdate {
         for (GroupServer gone : running.values()) {
             gone.adminState(ServerState.REMOVED);
         }
-        boolean sameLineUp = servers.equals(group.currentServers()) && !reweighted;
-        group.replaceServers(servers, newBalancer || !sameLineUp);
+        if (newBalancer) {
+            group.replaceServersAndBalancer(servers, next);
+        } else {
+            boolean sameLineUp = servers.equals(group.currentServers()) && !reweighted;
+            // A balancer kept keeps its position unless what it balances over changed.
+            group.replaceServers(servers, !sameLineUp);
+        }
         for (GroupServer gone : running.values()) {
             health.removed(gone);
             health.report(gone, "removed by an update");

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
@@ -76,8 +77,12 @@ final class HealthChecker {
     private ScheduledFuture<?> nextCheck;
     private HealthProbe inFlight;
 
+    /**
+     * @param source the local address checks leave from, as the server's connections do (HAProxy's
+     *     {@code source}); null for the kernel's choice
+     */
     HealthChecker(EventLoop loop, ChannelFactory<? extends Channel> channels, InetSocketAddress target,
-            HealthCheck settings, Listener listener) {
+            InetAddress source, HealthCheck settings, Listener listener) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.target = Objects.requireNonNull(target, "target");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -90,6 +95,9 @@ final class HealthChecker {
                 // One deadline for the whole check, the probe's own; Netty's would only cover the connect.
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
                 .option(ChannelOption.AUTO_READ, true);
+        if (source != null) {
+            bootstrap.localAddress(new InetSocketAddress(source, 0));
+        }
     }
 
     /**

@@ -63,7 +63,8 @@ public final class UpstreamGroup implements Upstream {
     /** The servers now, in order; replaced as a whole under the lock on every change. */
     private volatile List<GroupServer> servers;
 
-    private UpstreamGroup(Builder b) {
+    /** @param primeBalancer false for {@link #update}'s model, whose balancer learns the servers it will really pick from */
+    private UpstreamGroup(Builder b, boolean primeBalancer) {
         this.name = b.name;
         this.balance = b.balance;
         this.customBalancer = b.balancer != null;
@@ -83,7 +84,9 @@ public final class UpstreamGroup implements Upstream {
             built.add(newServer(spec));
         }
         this.servers = List.copyOf(built);
-        balancer.serversChanged(servers);
+        if (primeBalancer) {
+            balancer.serversChanged(servers);
+        }
     }
 
     /** A builder for a group named {@code name} (the name appears in logs, events and the stats). */
@@ -97,12 +100,6 @@ public final class UpstreamGroup implements Upstream {
      */
     boolean adoptSettings(UpstreamGroup next) {
         boolean newBalancer = next.customBalancer || next.balance != balance || customBalancer;
-        if (newBalancer) {
-            balancer = next.balancer;
-            balance = next.balance;
-            customBalancer = next.customBalancer;
-            choice = new ServerChoice(balancer);
-        }
         retries = next.retries;
         healthCheck = next.healthCheck;
         ejection = next.ejection;
@@ -272,7 +269,7 @@ public final class UpstreamGroup implements Upstream {
      * @throws InvalidSettingException naming the first bad setting; then nothing changed
      */
     public synchronized void update(Builder next) {
-        GroupUpdate.apply(this, next.build(), health);
+        GroupUpdate.apply(this, next.build(false), health);
     }
 
     /**
@@ -285,6 +282,22 @@ public final class UpstreamGroup implements Upstream {
         if (toBalancer) {
             publish(changed);
         }
+        queue.serve(this::lease);
+    }
+
+    /**
+     * Switches to {@code next}'s balancer with {@code changed} as the servers: the balancer learns
+     * them before any selection can reach it (never the model's own servers, which no count
+     * follows), then the servers, the balancer and the choice are published.
+     */
+    void replaceServersAndBalancer(List<GroupServer> changed, UpstreamGroup next) {
+        List<GroupServer> published = List.copyOf(changed);
+        next.balancer.serversChanged(published);
+        servers = published;
+        balance = next.balance;
+        customBalancer = next.customBalancer;
+        balancer = next.balancer;
+        choice = new ServerChoice(next.balancer);
         queue.serve(this::lease);
     }
 
@@ -510,6 +523,11 @@ public final class UpstreamGroup implements Upstream {
          * @throws InvalidSettingException naming the first bad setting
          */
         public UpstreamGroup build() {
+            return build(true);
+        }
+
+        /** @param primeBalancer false for an update's model (see {@link UpstreamGroup#update}) */
+        private UpstreamGroup build(boolean primeBalancer) {
             if (name.isBlank()) {
                 throw new InvalidSettingException("group name", name, "a non-blank name");
             }
@@ -535,7 +553,7 @@ public final class UpstreamGroup implements Upstream {
                 throw InvalidSettingException.outOfRange("connectTimeout", connectTimeout, Duration.ofMillis(1),
                         Duration.ofMillis(Integer.MAX_VALUE), "");
             }
-            return new UpstreamGroup(this);
+            return new UpstreamGroup(this, primeBalancer);
         }
     }
 }

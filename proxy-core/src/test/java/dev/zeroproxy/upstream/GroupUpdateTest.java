@@ -307,4 +307,35 @@ class GroupUpdateTest {
             serverLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
+
+    @Test
+    void aDownServerWhoseChecksAnUpdateTakesAwayIsTakenAsUpAgain() throws Exception {
+        BlockingQueue<ServerStateChange> changes = new LinkedBlockingQueue<>();
+        ProxyListener listener = new ProxyListener() {
+            @Override
+            public void serverStateChanged(ServerStateChange change) {
+                changes.add(change);
+            }
+        };
+        try (ProxyRuntime runtime = ProxyRuntime.builder().transport(Transport.nio()).eventLoops(1).start()) {
+            HealthCheck often = HealthCheck.builder().interval(Duration.ofMillis(20)).fall(1).build();
+            // Port 1 on loopback refuses: the checks take the server down.
+            UpstreamGroup group = UpstreamGroup.builder("g").server(ServerSpec.of("a", address(1)).healthCheck(often))
+                    .server("b", address(2)).build();
+            group.start(runtime.upstreamRuntime(listener, Duration.ofSeconds(1)));
+            try {
+                ServerStateChange down = changes.poll(5, TimeUnit.SECONDS);
+                assertTrue(down != null && down.server().equals("a") && down.to() == ServerState.DOWN, "a down: " + down);
+
+                group.update(UpstreamGroup.builder("g").server(ServerSpec.of("a", address(1)).unchecked())
+                        .server("b", address(2)));
+
+                ServerStateChange up = changes.poll(5, TimeUnit.SECONDS);
+                assertTrue(up != null && up.server().equals("a") && up.to() == ServerState.UP, "a up again: " + up);
+                assertEquals(ServerState.UP, group.servers().get(0).state(), "unchecked is taken as up");
+            } finally {
+                group.stop();
+            }
+        }
+    }
 }

@@ -86,7 +86,7 @@ class HealthCheckerTest {
     }
 
     private HealthChecker checker(InetSocketAddress target, HealthCheck settings, HealthChecker.Listener listener) {
-        HealthChecker c = new HealthChecker(loop, tracking, target, settings, listener);
+        HealthChecker c = new HealthChecker(loop, tracking, target, null, settings, listener);
         checkers.add(c);
         return c;
     }

@@ -12,6 +12,7 @@ import dev.zeroproxy.Upstream;
 import dev.zeroproxy.UpstreamAttempt;
 import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.SourcePool;
+import dev.zeroproxy.upstream.HealthCheck;
 import dev.zeroproxy.upstream.ServerSpec;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.io.IOException;
@@ -163,6 +164,20 @@ public abstract class SourcePoolSuite {
         }
         assertEquals(List.of(loopback(2), loopback(2)), taken(upstreamSaw, 2), "the server's own source wins");
         assertEquals(List.of(loopback(3), loopback(3)), taken(otherSaw, 2), "the pool for a server without one");
+    }
+
+    @Test
+    void aServersChecksLeaveFromItsOwnSourceAsItsConnectionsDo() throws Exception {
+        UpstreamGroup group = UpstreamGroup.builder("checked")
+                .server(ServerSpec.of("own", upstream.address()).source(loopback(6))
+                        .healthCheck(HealthCheck.builder().interval(Duration.ofMillis(50)).build()))
+                .build();
+        startProxy(group, SourcePool.roundRobin(loopback(3)));
+        // No client yet: what the server sees are the checks' connects (HAProxy's checks use the source too).
+        for (int i = 0; i < 3; i++) {
+            InetAddress checkedFrom = upstreamSaw.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(loopback(6), checkedFrom, "check " + i + " came from the server's source");
+        }
     }
 
     @Test

@@ -18,7 +18,8 @@ interface Served {
     /**
      * SIGHUP: reload, and say in one line what changed.
      *
-     * @throws RuntimeException why nothing changed (the message is logged as it is)
+     * @throws IllegalArgumentException why nothing changed (the message is logged as it is)
+     * @throws UnsupportedOperationException if there is nothing to reload
      */
     String reload();
 

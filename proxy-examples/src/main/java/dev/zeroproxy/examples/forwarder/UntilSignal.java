@@ -90,8 +90,11 @@ final class UntilSignal implements ProxyLifetime {
                     LOGGER.info("zeroproxy: SIGHUP: {}", proxy.reload());
                 } catch (UnsupportedOperationException e) {
                     LOGGER.warn("zeroproxy: SIGHUP: {}", e.getMessage());
-                } catch (RuntimeException e) {
+                } catch (IllegalArgumentException e) {
                     LOGGER.error("zeroproxy: SIGHUP: reload refused, nothing changed: {}", e.getMessage());
+                } catch (RuntimeException e) {
+                    // Not a refused file: something failed while applying it (a bug): say so, with the trace.
+                    LOGGER.error("zeroproxy: SIGHUP: the reload failed while it was applied", e);
                 }
             } else {
                 ProxyStats stats = proxy.stats();
