@@ -13,6 +13,8 @@ import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.edge.ConnectionRefusal;
 import dev.zeroproxy.internal.ProxyServer;
+import dev.zeroproxy.testkit.FreePorts;
+import dev.zeroproxy.testkit.Payload;
 import dev.zeroproxy.testkit.LoopbackServer;
 import dev.zeroproxy.upstream.ServerSnapshot;
 import dev.zeroproxy.upstream.UpstreamGroup;
@@ -25,17 +27,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -128,7 +127,7 @@ class ReloadUnderLoadTest {
 
     @BeforeEach
     void startBackendsAndPickPorts() throws IOException {
-        List<Integer> ports = freeLoopbackPorts(6);
+        List<Integer> ports = FreePorts.outsideEphemeralRange(6);
         steadyApp = new InetSocketAddress(LOOPBACK, ports.get(0));
         steadyPool = new InetSocketAddress(LOOPBACK, ports.get(1));
         blue = new InetSocketAddress(LOOPBACK, ports.get(2));
@@ -510,38 +509,6 @@ class ReloadUnderLoadTest {
     }
 
     /**
-     * Ports free on 127.0.0.1 now, taken below the kernel's ephemeral range (or above it, if it
-     * leaves too little room below): the file needs real ports, and no outgoing connection of
-     * this test can take one of these between the pick and the proxy's bind.
-     */
-    private static List<Integer> freeLoopbackPorts(int count) throws IOException {
-        int ephemeralLow = 32768;
-        int ephemeralHigh = 60999;
-        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        if (Files.isReadable(range)) {
-            // Read line by line: procfs files report a size of 0.
-            String[] bounds = Files.readAllLines(range).get(0).trim().split("\\s+");
-            ephemeralLow = Integer.parseInt(bounds[0]);
-            ephemeralHigh = Integer.parseInt(bounds[1]);
-        }
-        int low = ephemeralLow - 1024 >= 4096 ? Math.max(1024, ephemeralLow - 12_000) : ephemeralHigh + 1;
-        int high = ephemeralLow - 1024 >= 4096 ? ephemeralLow : 65536;
-        SplittableRandom random = new SplittableRandom();
-        Set<Integer> ports = new LinkedHashSet<>();
-        for (int tries = 0; ports.size() < count && tries < 1_000; tries++) {
-            int port = random.nextInt(low, high);
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.bind(new InetSocketAddress(LOOPBACK, port));
-                ports.add(port);
-            } catch (IOException inUse) {
-                // Another one.
-            }
-        }
-        assertEquals(count, ports.size(), "free ports in " + low + ".." + high);
-        return List.copyOf(ports);
-    }
-
-    /**
      * Hears every proxy of the deployment: the instant of each accept, and anything abnormal (a
      * connection that ended with a cause, a failed upstream connect, a refusal). Called on the
      * event loops: it only stores.
@@ -596,29 +563,6 @@ class ReloadUnderLoadTest {
         }
     }
 
-    /** A seeded byte stream, the same however it is cut: what a writer sends and its reader expects back. */
-    private static final class ByteStream {
-        private final SplittableRandom random;
-        private long word;
-        private int bytesLeftInWord;
-
-        ByteStream(long seed) {
-            random = new SplittableRandom(seed);
-        }
-
-        void fill(byte[] buf, int n) {
-            for (int i = 0; i < n; i++) {
-                if (bytesLeftInWord == 0) {
-                    word = random.nextLong();
-                    bytesLeftInWord = 8;
-                }
-                buf[i] = (byte) word;
-                word >>>= 8;
-                bytesLeftInWord--;
-            }
-        }
-    }
-
     /**
      * One long transfer: a writer sends a seeded payload in random chunks, a first one at once,
      * then at its own steady rate from {@link Phases#paced} until {@link Phases#reloadsDone} (pausing
@@ -667,7 +611,7 @@ class ReloadUnderLoadTest {
         private void write(Phases phases) {
             try {
                 OutputStream out = socket.getOutputStream();
-                ByteStream bytes = new ByteStream(seed);
+                Payload.ByteSource bytes = new Payload.ByteSource(seed);
                 SplittableRandom chunks = new SplittableRandom(~seed);
                 byte[] buf = new byte[MAX_CHUNK];
                 long written = write(out, bytes, chunks, buf, 1 + chunks.nextInt(MAX_CHUNK));
@@ -699,7 +643,7 @@ class ReloadUnderLoadTest {
             }
         }
 
-        private static int write(OutputStream out, ByteStream bytes, SplittableRandom chunks, byte[] buf, int n)
+        private static int write(OutputStream out, Payload.ByteSource bytes, SplittableRandom chunks, byte[] buf, int n)
                 throws IOException {
             bytes.fill(buf, n);
             out.write(buf, 0, n);
@@ -716,7 +660,7 @@ class ReloadUnderLoadTest {
             boolean counted = false;
             try {
                 InputStream in = socket.getInputStream();
-                ByteStream expected = new ByteStream(seed);
+                Payload.ByteSource expected = new Payload.ByteSource(seed);
                 byte[] buf = new byte[64 * 1024];
                 byte[] want = new byte[buf.length];
                 long got = 0;

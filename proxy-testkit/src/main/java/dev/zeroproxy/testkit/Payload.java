@@ -91,17 +91,22 @@ public final class Payload {
     /** What a reader got: how many bytes, and their SHA-256. */
     public record Received(long length, String sha256) { }
 
-    /** A seeded byte stream whose bytes do not depend on how it is cut into chunks. */
-    private static final class ByteSource {
+    /**
+     * A seeded byte stream whose bytes do not depend on how it is cut into chunks: what a writer
+     * sends and its reader expects back, however either cuts it. Not thread-safe.
+     */
+    public static final class ByteSource {
         private final SplittableRandom random;
         private long word;
         private int bytesLeftInWord;
 
-        ByteSource(long seed) {
+        /** The stream of {@code seed}. */
+        public ByteSource(long seed) {
             random = new SplittableRandom(seed);
         }
 
-        void fill(byte[] buf, int n) {
+        /** Fills {@code buf[0..n)} with the stream's next {@code n} bytes. */
+        public void fill(byte[] buf, int n) {
             for (int i = 0; i < n; i++) {
                 if (bytesLeftInWord == 0) {
                     word = random.nextLong();

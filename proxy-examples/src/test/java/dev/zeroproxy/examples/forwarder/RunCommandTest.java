@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.zeroproxy.testkit.FreePorts;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -16,9 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +99,7 @@ class RunCommandTest {
 
     @Test
     void runServesReloadsOnSighupRefusesABrokenFileAndDrainsOnSigterm(@TempDir Path dir) throws Exception {
-        List<Integer> ports = freeLoopbackPorts(3);
+        List<Integer> ports = FreePorts.outsideEphemeralRange(3);
         InetSocketAddress web = new InetSocketAddress(LOOPBACK, ports.get(0));
         InetSocketAddress admin = new InetSocketAddress(LOOPBACK, ports.get(1));
         InetSocketAddress extra = new InetSocketAddress(LOOPBACK, ports.get(2));
@@ -159,7 +158,7 @@ class RunCommandTest {
 
     @Test
     void aBindAlreadyTakenAtStartIsExitCodeTwoNamingTheBindLine(@TempDir Path dir) throws Exception {
-        List<Integer> ports = freeLoopbackPorts(2);
+        List<Integer> ports = FreePorts.outsideEphemeralRange(2);
         InetSocketAddress web = new InetSocketAddress(LOOPBACK, ports.get(0));
         InetSocketAddress admin = new InetSocketAddress(LOOPBACK, ports.get(1));
         Path file = dir.resolve("zeroproxy.cfg");
@@ -209,36 +208,4 @@ class RunCommandTest {
         }
     }
 
-    /**
-     * Ports free on 127.0.0.1 now, below the kernel's ephemeral range (or above it, if it leaves
-     * too little room below): a file needs real ports, and no outgoing connection can take one
-     * of these between the pick and the process's bind.
-     */
-    private static List<Integer> freeLoopbackPorts(int count) throws IOException {
-        int ephemeralLow = 32768;
-        int ephemeralHigh = 60999;
-        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        if (Files.isReadable(range)) {
-            // Read line by line: procfs files report a size of 0.
-            String[] bounds = Files.readAllLines(range).get(0).trim().split("\\s+");
-            ephemeralLow = Integer.parseInt(bounds[0]);
-            ephemeralHigh = Integer.parseInt(bounds[1]);
-        }
-        boolean below = ephemeralLow - 1024 >= 4096;
-        int low = below ? Math.max(1024, ephemeralLow - 12_000) : ephemeralHigh + 1;
-        int high = below ? ephemeralLow : 65536;
-        SplittableRandom random = new SplittableRandom();
-        Set<Integer> ports = new LinkedHashSet<>();
-        for (int tries = 0; ports.size() < count && tries < 1_000; tries++) {
-            int port = random.nextInt(low, high);
-            try (ServerSocket probe = new ServerSocket()) {
-                probe.bind(new InetSocketAddress(LOOPBACK, port));
-                ports.add(port);
-            } catch (IOException inUse) {
-                // Another one.
-            }
-        }
-        assertEquals(count, ports.size(), "free ports in " + low + ".." + high);
-        return List.copyOf(ports);
-    }
 }
