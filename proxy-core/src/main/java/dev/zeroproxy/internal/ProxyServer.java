@@ -9,7 +9,6 @@ import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.Upstream;
-import dev.zeroproxy.UpstreamRuntime;
 import dev.zeroproxy.edge.EdgeAdmission;
 import io.netty.bootstrap.AbstractBootstrap;
 import io.netty.bootstrap.Bootstrap;
@@ -29,7 +28,6 @@ import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,14 +52,8 @@ public final class ProxyServer implements Proxy {
 
     /** The configuration new connections get; replaced by {@link #reconfigure}. */
     private volatile ProxyGeneration generation;
-    /**
-     * Each upstream in use, with the number of generations using it (the current one, and older
-     * ones with connections left): started when its first generation comes, stopped when its
-     * last is done, so that a reconfigure back to an upstream an older generation still uses
-     * neither starts it twice nor has it stopped under the current one. Guarded by itself;
-     * emptied by {@link #close()}, which stops what is left.
-     */
-    private final Map<Upstream, Integer> upstreamUsers = new IdentityHashMap<>();
+    /** The upstreams the generations use, started and stopped with their first and last user. */
+    private final UpstreamUses upstreams;
     /** The runtime whose loops this proxy borrows; null when it has its own. */
     private final SharedRuntime runtime;
     private final EventLoopGroup group;
@@ -82,13 +74,6 @@ public final class ProxyServer implements Proxy {
     private final Bootstrap sourcedUpstreamBootstrap;
     private final NamedAddresses connectAddresses = new NamedAddresses();
     private final AcceptLimit acceptLimit;
-    /**
-     * The configuration whose listener and connect timeout the upstreams get through
-     * {@link #lent}: the current one, or the next while a reconfigure starts its upstream.
-     */
-    private volatile ProxyConfig lentConfig;
-    /** What every upstream this proxy starts is lent (see {@link CurrentRuntime}). */
-    private final UpstreamRuntime lent;
     private InetSocketAddress localAddress;
 
     private ProxyServer(ProxyConfig config) {
@@ -97,12 +82,10 @@ public final class ProxyServer implements Proxy {
         this.acceptLimit = new AcceptLimit(config.maxConnections(), runtime == null ? null : runtime.limit());
         this.generation = new ProxyGeneration(this, config, 1,
                 EdgeAdmission.create(config.accessRules(), config.sourceLimits()));
-        // start() starts it before anything can use it; on failure the server is dropped.
-        upstreamUsers.put(config.upstream(), 1);
         this.group = runtime != null ? runtime.group() : config.transport().newEventLoopGroup(config.eventLoops(),
                 new DefaultThreadFactory("zeroproxy-" + config.transport().name()));
-        this.lentConfig = config;
-        this.lent = new CurrentRuntime(group, config.transport(), () -> lentConfig);
+        // start() starts the first upstream before anything can use it; on failure the server is dropped.
+        this.upstreams = new UpstreamUses(group, config, this::stopUpstream);
         this.connectionOptions = Map.copyOf(buildConnectionOptions());
         ChannelFactory<Channel> upstreamChannels = preparedChannels(config.transport(), readFromRegistration(config));
         this.upstreamBootstrap = new Bootstrap()
@@ -152,7 +135,7 @@ public final class ProxyServer implements Proxy {
         ProxyServer server = new ProxyServer(config);
         // The upstream starts first (a group's checks), so that it is ready for the first connection.
         try {
-            config.upstream().start(server.lent);
+            config.upstream().start(server.upstreams.lent());
         } catch (RuntimeException e) {
             server.stopOwnLoops(0);
             throw e;
@@ -303,21 +286,7 @@ public final class ProxyServer implements Proxy {
 
     /** A retired generation has no connection left: its upstream is stopped if no other generation uses it. */
     void generationDone(ProxyGeneration done) {
-        Upstream upstream = done.config().upstream();
-        synchronized (upstreamUsers) {
-            Integer users = upstreamUsers.get(upstream);
-            if (users == null) {
-                // The proxy closed meanwhile, and stopped it.
-                return;
-            }
-            if (users > 1) {
-                upstreamUsers.put(upstream, users - 1);
-                return;
-            }
-            upstreamUsers.remove(upstream);
-            // Under the lock: a reconfigure back to it must find it stopped before it starts it again.
-            stopUpstream(upstream);
-        }
+        upstreams.done(done.config().upstream());
     }
 
     /** The address to connect to for {@code server}: equal to it (see {@link NamedAddresses}). */
@@ -434,39 +403,15 @@ public final class ProxyServer implements Proxy {
         EdgeAdmission admission = Reconfiguration.sameAdmission(current.config(), next)
                 ? current.admission() : EdgeAdmission.create(next.accessRules(), next.sourceLimits());
         ProxyGeneration replacement = new ProxyGeneration(this, next, current.number() + 1, admission);
-        useUpstream(next);
+        if (!upstreams.use(next, current.config())) {
+            throw new IllegalStateException("reconfigure(): the proxy on " + localAddress
+                    + " is closed (expected: a running proxy)");
+        }
         acceptLimit.max(next.maxConnections());
         generation = replacement;
         current.retire();
         LOGGER.info("Proxy on {}: configuration generation {} for new connections ({} -> {})", localAddress,
                 replacement.number(), localAddress, next.upstream());
-    }
-
-    /**
-     * The new generation's upstream: one more user if a generation uses it already (the current
-     * one kept it, or an older one still has connections on it), else started now, before any
-     * connection can use it; if that fails, nothing has changed.
-     */
-    private void useUpstream(ProxyConfig next) {
-        Upstream upstream = next.upstream();
-        synchronized (upstreamUsers) {
-            if (closed.get()) {
-                throw new IllegalStateException("reconfigure(): the proxy on " + localAddress
-                        + " is closed (expected: a running proxy)");
-            }
-            Integer users = upstreamUsers.get(upstream);
-            // The upstreams hear the new listener from now on, the one started now included.
-            lentConfig = next;
-            if (users == null) {
-                try {
-                    upstream.start(lent);
-                } catch (RuntimeException e) {
-                    lentConfig = generation.config();
-                    throw e;
-                }
-            }
-            upstreamUsers.put(upstream, users == null ? 1 : users + 1);
-        }
     }
 
     @Override
@@ -521,13 +466,8 @@ public final class ProxyServer implements Proxy {
         if (!drained) {
             cutRemaining(interrupted, drainTimeout, Duration.ofNanos(System.nanoTime() - drainStarted));
         }
-        List<Upstream> toStop;
-        synchronized (upstreamUsers) {
-            // Whatever generation still uses it: their connections are closed.
-            toStop = new ArrayList<>(upstreamUsers.keySet());
-            upstreamUsers.clear();
-        }
-        toStop.forEach(this::stopUpstream);
+        // Whatever generation still uses one: their connections are closed.
+        upstreams.stopAll();
         stopOwnLoops(SHUTDOWN_GRACE_MILLIS);
         if (runtime != null) {
             runtime.proxyClosed(this);
