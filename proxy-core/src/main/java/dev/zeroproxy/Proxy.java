@@ -1,6 +1,8 @@
 package dev.zeroproxy;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * A running TCP proxy: it accepts clients on {@link #localAddress()} and relays each one,
@@ -60,6 +62,23 @@ public interface Proxy extends AutoCloseable {
 
     /** A snapshot of the proxy's counters. Cheap enough to call once a second. */
     ProxyStats stats();
+
+    /**
+     * The connections open now (accepted and not yet fully closed), in accept order, each as a
+     * live {@link ConnectionHandle}. The list is a copy; a handle outlives its connection (its
+     * actions then do nothing).
+     */
+    List<ConnectionHandle> connections();
+
+    /** The open connection numbered {@code id}, if there is one. */
+    Optional<ConnectionHandle> connection(long id);
+
+    /**
+     * The Netty event loops this proxy runs on (its own, or its {@link ProxyRuntime}'s): to
+     * serve something else on the same threads (an admin endpoint) or to measure them. Not to be
+     * shut down by the caller: {@link #close()} (or the runtime's) does that.
+     */
+    io.netty.channel.EventLoopGroup eventLoopGroup();
 
     /**
      * Whether the proxy still accepts connections ({@code false} once {@link #stopAccepting()}

@@ -30,7 +30,14 @@ public final class ProxyClosedConnectionException extends IOException {
          * Its upstream group took its server out of service and cut the server's connections:
          * the server was marked down (with {@code closeConnectionsOnDown}), or its drain deadline passed.
          */
-        SERVER_OUT_OF_SERVICE
+        SERVER_OUT_OF_SERVICE,
+        /**
+         * Closed through its {@link ConnectionHandle#close()}: each side got what was read for it,
+         * then a FIN.
+         */
+        CLOSED_BY_OPERATOR,
+        /** Reset through its {@link ConnectionHandle#reset()}: each side got a reset. */
+        RESET_BY_OPERATOR
     }
 
     private final Reason reason;
@@ -48,6 +55,8 @@ public final class ProxyClosedConnectionException extends IOException {
             case DRAIN_TIMEOUT -> "still open after " + limit + " of draining (drainTimeout)";
             case DRAIN_INTERRUPTED -> "still open when the drain was ended early, after " + limit;
             case SERVER_OUT_OF_SERVICE -> "its upstream server was taken out of service";
+            case CLOSED_BY_OPERATOR -> "closed through its connection handle";
+            case RESET_BY_OPERATOR -> "reset through its connection handle";
         };
     }
 

@@ -53,6 +53,12 @@ public interface ProxyRuntime extends AutoCloseable {
     int openConnections();
 
     /**
+     * The Netty event loops: to serve something else on the same threads (an admin endpoint)
+     * or to measure them. Not to be shut down by the caller: {@link #close()} does that.
+     */
+    io.netty.channel.EventLoopGroup eventLoopGroup();
+
+    /**
      * What an {@link Upstream} shared by several of this runtime's proxies is started with
      * ({@link Upstream#start}), when its owner starts it once rather than each proxy: the loops,
      * the transport, where its events go, and the connect timeout its checks and queues use.

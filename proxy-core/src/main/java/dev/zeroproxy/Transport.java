@@ -130,6 +130,15 @@ public abstract class Transport {
     }
 
     /**
+     * SPI: the kernel's TCP figures for {@code channel} (Linux {@code TCP_INFO}), or {@code null}
+     * (the default) when this transport cannot read them. Called on the channel's event loop,
+     * with the channel active.
+     */
+    public TcpInfo tcpInfo(Channel channel) {
+        return null;
+    }
+
+    /**
      * SPI: a Netty channel option and the value to give it.
      *
      * @param option the Netty option

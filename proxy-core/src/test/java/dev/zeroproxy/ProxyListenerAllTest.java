@@ -20,7 +20,8 @@ class ProxyListenerAllTest {
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 9_000);
     private static final ConnectionInfo CONNECTION = new ConnectionInfo(7, CLIENT, SERVER);
     private static final IOException FAILURE = new IOException("refused");
-    private static final ConnectionSummary SUMMARY = new ConnectionSummary(1, 2, 0, Duration.ofMillis(3), null);
+    private static final ConnectionSummary SUMMARY = new ConnectionSummary(
+            1, 2, 0, Duration.ofMillis(3), null, Termination.COMPLETED, Duration.ZERO, Duration.ofMillis(1), 0);
     private static final ConnectionRefusal REFUSAL = new ConnectionRefusal(CLIENT, ConnectionRefusal.Reason.DENIED,
             "denied by rule 1");
     private static final ServerStateChange CHANGE = new ServerStateChange("g", "a", SERVER, ServerState.UP,

@@ -1,5 +1,6 @@
 package dev.zeroproxy.internal;
 
+import dev.zeroproxy.ConnectionHandle;
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
@@ -28,10 +29,12 @@ import io.netty.util.internal.PlatformDependent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -417,6 +420,31 @@ public final class ProxyServer implements Proxy {
     @Override
     public ProxyStats stats() {
         return counters.snapshot(allocator, memoryBudget);
+    }
+
+    @Override
+    public List<ConnectionHandle> connections() {
+        List<ConnectionHandle> open = new ArrayList<>(relays.size());
+        for (Relay relay : relays) {
+            open.add(new RelayHandle(relay));
+        }
+        open.sort(Comparator.comparingLong(ConnectionHandle::id));
+        return open;
+    }
+
+    @Override
+    public Optional<ConnectionHandle> connection(long id) {
+        for (Relay relay : relays) {
+            if (relay.id() == id) {
+                return Optional.of(new RelayHandle(relay));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public EventLoopGroup eventLoopGroup() {
+        return group;
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One direction of a relay: the handler on its source channel, writing to its sink.
@@ -86,6 +87,8 @@ final class Pump extends ChannelInboundHandlerAdapter
     private long lastReadNanos;
     /** What the sink holds, for the memory budget; made the first time the sink holds bytes after a flush. */
     private SinkBacklog backlog;
+    /** An operator's rate limit (see {@link dev.zeroproxy.ConnectionHandle#rateLimit}); null, and free, without one. */
+    private ReadRateLimit rateLimit;
 
     Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
         this(owner, direction,
@@ -139,7 +142,9 @@ final class Pump extends ChannelInboundHandlerAdapter
         // Reading starts only now: a splice must be queued before the first read, or that read
         // would go through a buffer. (A copying pump's channel may have been registered with
         // reading allowed, which this then finds already set: see ProxyServer.readFromRegistration.)
-        source.config().setAutoRead(true);
+        if (!heldBack()) {
+            source.config().setAutoRead(true);
+        }
     }
 
     /**
@@ -205,7 +210,10 @@ final class Pump extends ChannelInboundHandlerAdapter
     @Override
     public int splicePassBytes() {
         // One pass fills the pipe at most; asking for more would only cost a failing splice call.
-        return splice != null ? splicePipeSize : 0;
+        if (splice == null) {
+            return 0;
+        }
+        return rateLimit == null ? splicePipeSize : Math.min(splicePipeSize, rateLimit.allowance(System.nanoTime()));
     }
 
     boolean isStarted() {
@@ -247,6 +255,59 @@ final class Pump extends ChannelInboundHandlerAdapter
         bytesRead += bytes;
         lastReadNanos = System.nanoTime();
         owner.counters().bytesRead(direction, bytes);
+        if (rateLimit != null && rateLimit.consumed(bytes, lastReadNanos) && !rateLimit.waiting() && source != null) {
+            waitForRateLimit();
+        }
+    }
+
+    /** Over the rate limit: reads stop (the one in progress ends after this buffer) until the bucket refills. */
+    private void waitForRateLimit() {
+        ReadRateLimit limit = rateLimit;
+        limit.waiting(true);
+        source.config().setAutoRead(false);
+        source.eventLoop().schedule(() -> {
+            if (rateLimit == limit) {
+                limit.waiting(false);
+                readAgain();
+            }
+        }, limit.nanosUntilAllowed(System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A new rate limit for this direction, in bytes per second (0: none); a wait for the old
+     * one ends now and the direction reads again if nothing else holds it.
+     */
+    void rateLimit(long bytesPerSecond) {
+        boolean wasWaiting = rateLimit != null && rateLimit.waiting();
+        rateLimit = bytesPerSecond == 0 ? null : new ReadRateLimit(bytesPerSecond, System.nanoTime());
+        if (wasWaiting) {
+            readAgain();
+        }
+    }
+
+    /** The rate limit in bytes per second, 0 for none. */
+    long rateLimit() {
+        return rateLimit == null ? 0 : rateLimit.bytesPerSecond();
+    }
+
+    /** Whether an operator's pause or the rate limit keeps this direction from reading. */
+    private boolean heldBack() {
+        return owner.readingPaused() || (rateLimit != null && rateLimit.waiting());
+    }
+
+    /**
+     * Turns reading on again after a pause or a rate-limit wait, if nothing else holds the
+     * direction: a copying sink over its high water mark or the memory budget (their own
+     * resumes come later), an ended or closed source.
+     */
+    void readAgain() {
+        if (source == null || !source.isOpen() || heldBack() || ((DuplexChannel) source).isInputShutdown()) {
+            return;
+        }
+        if (state == PumpState.SPLICING
+                || (state == PumpState.COPYING && sink.isWritable() && (backlog == null || !backlog.paused()))) {
+            source.config().setAutoRead(true);
+        }
     }
 
     @Override
@@ -364,7 +425,9 @@ final class Pump extends ChannelInboundHandlerAdapter
             // of the source can raise this too, and that read goes on to splice: the pipe is made now.
             startSplicing(inRead);
         }
-        source.config().setAutoRead(true);
+        if (!heldBack()) {
+            source.config().setAutoRead(true);
+        }
     }
 
     /**
@@ -397,14 +460,15 @@ final class Pump extends ChannelInboundHandlerAdapter
     @Override
     public void resumeAfterBudget() {
         if (state == PumpState.COPYING && source.isOpen() && sink.isWritable()
-                && !((DuplexChannel) source).isInputShutdown()) {
+                && !((DuplexChannel) source).isInputShutdown() && !heldBack()) {
             source.config().setAutoRead(true);
         }
     }
 
     @Override
     public int readCap() {
-        return owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
+        int cap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
+        return rateLimit == null ? cap : Math.min(cap, rateLimit.allowance(System.nanoTime()));
     }
 
     /**

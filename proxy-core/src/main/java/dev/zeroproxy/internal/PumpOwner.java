@@ -25,6 +25,9 @@ interface PumpOwner {
     /** {@code channel} closed without the relay asking. */
     void channelInactive(Channel channel);
 
+    /** Whether reading is paused for the whole pair (an operator's pause): no pump turns reading on while it is. */
+    boolean readingPaused();
+
     /** {@code failed} reported an I/O error: the pair is cut, and its other end must see a reset. */
     void abort(Throwable error, Channel failed);
 }

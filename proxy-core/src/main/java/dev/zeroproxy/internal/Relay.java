@@ -1,21 +1,29 @@
 package dev.zeroproxy.internal;
 
 import dev.zeroproxy.ConnectionInfo;
+import dev.zeroproxy.ConnectionSnapshot;
+import dev.zeroproxy.ConnectionState;
 import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.TcpInfo;
+import dev.zeroproxy.Termination;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.ProxyProtocolSend;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,8 +47,8 @@ final class Relay implements PumpOwner {
 
     /** The configuration this connection was accepted under, and through it the proxy. */
     private final ProxyGeneration generation;
-    /** The connection; its upstream is set once connected (or failed). */
-    private ConnectionInfo info;
+    /** The connection; its upstream is set once connected (or failed). Volatile: handles read it from any thread. */
+    private volatile ConnectionInfo info;
     private final Channel client;
     private final Pump fromClient;
     private final Pump fromUpstream;
@@ -66,7 +74,16 @@ final class Relay implements PumpOwner {
     Relay idleNext;
     int idleSlot = -1;
     private boolean closing;
+    /** Both channels have closed and the listener has heard it. */
+    private boolean ended;
     private Throwable cause;
+    private Termination termination;
+    /** Set-up figures for the summary: when the first connect attempt started, when one connected (0: not yet). */
+    private long firstAttemptNanos;
+    private long connectedNanos;
+    private int attempts;
+    /** Paused through a {@link dev.zeroproxy.ConnectionHandle}: neither side is read until resumed. */
+    private boolean paused;
 
     Relay(ProxyGeneration generation, Channel client, ConnectionInfo info, IdleWheel idleWheel) {
         this.generation = generation;
@@ -117,6 +134,14 @@ final class Relay implements PumpOwner {
         return startNanos;
     }
 
+    long id() {
+        return info.id();
+    }
+
+    Instant openedAt() {
+        return Instant.now().minusNanos(System.nanoTime() - startNanos);
+    }
+
     /**
      * Installs the client side, whose pump holds what the client sends until there is an
      * upstream, and starts the set-up phase. Called once the client channel is registered.
@@ -151,6 +176,9 @@ final class Relay implements PumpOwner {
     /** The connector started an attempt on {@code channel}: the pair's upstream, should it close meanwhile. */
     void attemptStarted(Channel channel) {
         upstream = channel;
+        if (attempts++ == 0) {
+            firstAttemptNanos = System.nanoTime();
+        }
     }
 
     /** The attempt failed; its channel is closed. */
@@ -170,6 +198,7 @@ final class Relay implements PumpOwner {
         info = connectedInfo;
         upstream = channel;
         lease = connected;
+        connectedNanos = System.nanoTime();
         try {
             connected.connected(this::cutByUpstream);
         } catch (RuntimeException e) {
@@ -200,6 +229,10 @@ final class Relay implements PumpOwner {
         }
         fromClient.start(client, channel);
         fromUpstream.start(channel, client);
+        if (paused) {
+            // Paused while it connected: the pumps start, but neither side is read until resumed.
+            pauseReading(true);
+        }
         if (header != null) {
             // Nothing from the client yet: the header goes alone (a server that speaks first waits for it).
             channel.flush();
@@ -231,7 +264,7 @@ final class Relay implements PumpOwner {
         LOGGER.debug("{}: upstream connect failed: {}", info, cause.toString());
         notifyListener("upstreamConnectFailed", l -> l.upstreamConnectFailed(info, cause));
         if (!closing) {
-            beginClosing(cause);
+            beginClosing(cause, Termination.CONNECT_FAILED);
             Resets.now(client);
         }
     }
@@ -249,7 +282,7 @@ final class Relay implements PumpOwner {
     @Override
     public void directionFinished() {
         if (fromClient.isFinished() && fromUpstream.isFinished()) {
-            close(null);
+            closeCompleted();
         } else {
             enterHalfClosed();
         }
@@ -316,7 +349,7 @@ final class Relay implements PumpOwner {
             return;
         }
         LOGGER.debug("{}: aborted by {} side", info, failed == client ? "client" : "upstream", error);
-        beginClosing(error);
+        beginClosing(error, failed == client ? Termination.CLIENT_ABORTED : Termination.UPSTREAM_ABORTED);
         Channel peer = failed == client ? upstream : client;
         failed.close();
         if (peer == null) {
@@ -366,12 +399,12 @@ final class Relay implements PumpOwner {
         }
     }
 
-    /** Closes both channels now, reporting {@code why} (null for a clean end) once both are closed. */
-    void close(Throwable why) {
+    /** Both directions ended cleanly: closes both channels, reported as completed once both are closed. */
+    private void closeCompleted() {
         if (closing) {
             return;
         }
-        beginClosing(why);
+        beginClosing(null, Termination.COMPLETED);
         client.close();
         if (upstream != null) {
             upstream.close();
@@ -379,9 +412,10 @@ final class Relay implements PumpOwner {
     }
 
     /** From now on the pair is ending; the listener hears it once both channels have closed. */
-    private void beginClosing(Throwable why) {
+    private void beginClosing(Throwable why, Termination how) {
         closing = true;
         cause = why;
+        termination = how;
         if (connector != null) {
             connector.abandon();
         }
@@ -399,10 +433,15 @@ final class Relay implements PumpOwner {
     }
 
     private void closed() {
+        ended = true;
+        long now = System.nanoTime();
         ConnectionSummary summary = new ConnectionSummary(
                 fromClient.bytesRead(), fromUpstream.bytesRead(),
                 fromClient.bytesSpliced() + fromUpstream.bytesSpliced(),
-                Duration.ofNanos(System.nanoTime() - startNanos), cause);
+                Duration.ofNanos(now - startNanos), cause, termination,
+                Duration.ofNanos((attempts == 0 ? now : firstAttemptNanos) - startNanos),
+                connectedNanos == 0 ? null : Duration.ofNanos(connectedNanos - firstAttemptNanos),
+                Math.max(0, attempts - 1));
         LOGGER.debug("{}: closed, {} B from client, {} B from upstream{}", info, summary.bytesFromClient(),
                 summary.bytesFromUpstream(), cause == null ? "" : ", cause: " + cause);
         notifyListener("connectionClosed", l -> l.connectionClosed(info, summary));
@@ -479,17 +518,105 @@ final class Relay implements PumpOwner {
      * read for it, then a reset, so that neither reads a cut stream as complete (a FIN would say
      * the other end had finished). Reported with {@code why}.
      */
-    private void cut(Throwable why) {
+    private void cut(ProxyClosedConnectionException why) {
         if (closing) {
             return;
         }
         LOGGER.debug("{}: cut by the proxy: {}", info, why.getMessage());
-        beginClosing(why);
+        beginClosing(why, Termination.of(why.reason()));
         resetAfterFlush(client);
         if (upstream != null) {
             // Still connecting, it is reset too: the kernel has usually completed the handshake.
             resetAfterFlush(upstream);
         }
+    }
+
+    // What a ConnectionHandle asks (RelayHandle hands each call to this loop).
+
+    /** This connection's figures now, or null once it has ended. */
+    ConnectionSnapshot snapshot() {
+        if (ended) {
+            return null;
+        }
+        Transport transport = config().transport();
+        Channel upstreamNow = lease != null ? upstream : null;
+        return new ConnectionSnapshot(info, Duration.ofNanos(System.nanoTime() - startNanos), state(),
+                fromClient.bytesRead(), fromUpstream.bytesRead(),
+                fromClient.bytesSpliced() + fromUpstream.bytesSpliced(), paused, fromClient.rateLimit(),
+                tcpInfo(transport, client), upstreamNow == null ? Optional.empty() : tcpInfo(transport, upstreamNow));
+    }
+
+    private ConnectionState state() {
+        if (closing) {
+            return ConnectionState.CLOSING;
+        }
+        if (lease == null) {
+            return ConnectionState.CONNECTING;
+        }
+        return fromClient.state().isSourceEnded() || fromUpstream.state().isSourceEnded()
+                ? ConnectionState.HALF_CLOSED : ConnectionState.FORWARDING;
+    }
+
+    private static Optional<TcpInfo> tcpInfo(Transport transport, Channel channel) {
+        return channel.isActive() ? Optional.ofNullable(transport.tcpInfo(channel)) : Optional.empty();
+    }
+
+    /** Stops (true) or restarts (false) reading both sides; the pumps keep every other reason not to read. */
+    void pauseReading(boolean pause) {
+        if (closing) {
+            return;
+        }
+        paused = pause;
+        if (pause) {
+            client.config().setAutoRead(false);
+            if (lease != null) {
+                upstream.config().setAutoRead(false);
+            }
+        } else if (lease != null) {
+            fromClient.readAgain();
+            fromUpstream.readAgain();
+        }
+    }
+
+    /** Whether an operator paused this connection: the pumps do not turn reading on while it is. */
+    @Override
+    public boolean readingPaused() {
+        return paused;
+    }
+
+    /** A new limit for each direction, in bytes per second; 0 for none. */
+    void rateLimit(long bytesPerSecond) {
+        if (!closing) {
+            fromClient.rateLimit(bytesPerSecond);
+            fromUpstream.rateLimit(bytesPerSecond);
+        }
+    }
+
+    /**
+     * Ends the pair cleanly at an operator's request: nothing more is read, and each side gets a
+     * FIN once everything read for it is written (the empty write completes after all before it).
+     */
+    void closeByOperator() {
+        if (closing) {
+            return;
+        }
+        LOGGER.debug("{}: closed through its handle", info);
+        beginClosing(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.CLOSED_BY_OPERATOR, null),
+                Termination.CLOSED_BY_OPERATOR);
+        closeAfterFlush(client);
+        if (upstream != null) {
+            closeAfterFlush(upstream);
+        }
+    }
+
+    private static void closeAfterFlush(Channel channel) {
+        channel.config().setAutoRead(false);
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Cuts the pair at an operator's request: each side gets what was read for it, then a reset. */
+    void resetByOperator() {
+        cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.RESET_BY_OPERATOR, null));
     }
 
     void notifyListener(String event, Consumer<ProxyListener> call) {

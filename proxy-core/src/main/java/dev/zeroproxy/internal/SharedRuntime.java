@@ -50,6 +50,11 @@ public final class SharedRuntime implements ProxyRuntime {
         return group;
     }
 
+    @Override
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
     AcceptLimit limit() {
         return limit;
     }

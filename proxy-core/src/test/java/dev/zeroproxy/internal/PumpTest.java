@@ -377,6 +377,11 @@ class PumpTest {
         }
 
         @Override
+        public boolean readingPaused() {
+            return false;
+        }
+
+        @Override
         public void abort(Throwable error, Channel failed) {
             abortedBy = failed;
         }

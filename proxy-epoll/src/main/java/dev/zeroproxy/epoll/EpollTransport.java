@@ -1,6 +1,7 @@
 package dev.zeroproxy.epoll;
 
 import dev.zeroproxy.Forwarding;
+import dev.zeroproxy.TcpInfo;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Transport;
 import io.netty.channel.Channel;
@@ -12,6 +13,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.epoll.EpollTcpInfo;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.unix.UnixChannelOption;
 import java.time.Duration;
@@ -115,6 +117,17 @@ public final class EpollTransport extends Transport {
     @Override
     public NettyOption bindAddressNoPort() {
         return BIND_ADDRESS_NO_PORT;
+    }
+
+    /** Netty's {@code getsockopt(TCP_INFO)}: one system call, on the channel's loop. */
+    @Override
+    public TcpInfo tcpInfo(Channel channel) {
+        if (!(channel instanceof EpollSocketChannel epoll)) {
+            return null;
+        }
+        EpollTcpInfo info = epoll.tcpInfo();
+        return new TcpInfo(Duration.ofNanos(info.rtt() * 1000L), Duration.ofNanos(info.rttvar() * 1000L),
+                info.totalRetrans(), info.lost(), info.unacked(), info.sndCwnd(), info.sndMss());
     }
 
     private static int seconds(Object duration) {
