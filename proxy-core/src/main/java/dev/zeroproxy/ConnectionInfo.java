@@ -15,8 +15,12 @@ import java.util.Optional;
  *     failed on; null before a server was chosen ({@link ProxyListener#connectionOpened}, and a
  *     connection refused before any attempt)
  * @param proxyHeader the PROXY protocol header a trusted proxy sent, or null (none accepted)
+ * @param backend the name of the upstream that chose {@code upstream} ({@link Upstream#name()}:
+ *     a group's name), or null (no name, or no server chosen yet)
+ * @param server the chosen server's name ({@link UpstreamLease#serverName()}), or null
  */
-public record ConnectionInfo(long id, InetSocketAddress client, InetSocketAddress upstream, ProxyHeader proxyHeader) {
+public record ConnectionInfo(long id, InetSocketAddress client, InetSocketAddress upstream, ProxyHeader proxyHeader,
+        String backend, String server) {
     /** Checks that the client is set. */
     public ConnectionInfo {
         Objects.requireNonNull(client, "client");
@@ -24,12 +28,22 @@ public record ConnectionInfo(long id, InetSocketAddress client, InetSocketAddres
 
     /** A connection without a PROXY protocol header. */
     public ConnectionInfo(long id, InetSocketAddress client, InetSocketAddress upstream) {
-        this(id, client, upstream, null);
+        this(id, client, upstream, null, null, null);
     }
 
-    /** This connection with {@code server} as its upstream. */
+    /** A connection whose upstream (if any) has no names. */
+    public ConnectionInfo(long id, InetSocketAddress client, InetSocketAddress upstream, ProxyHeader proxyHeader) {
+        this(id, client, upstream, proxyHeader, null, null);
+    }
+
+    /** This connection with {@code server} as its upstream, unnamed. */
     public ConnectionInfo withUpstream(InetSocketAddress server) {
-        return new ConnectionInfo(id, client, server, proxyHeader);
+        return new ConnectionInfo(id, client, server, proxyHeader, null, null);
+    }
+
+    /** This connection with {@code address} as its upstream, chosen by the upstream {@code backendName} as its server {@code serverName} (either may be null). */
+    public ConnectionInfo withUpstream(InetSocketAddress address, String backendName, String serverName) {
+        return new ConnectionInfo(id, client, address, proxyHeader, backendName, serverName);
     }
 
     /** The real client: what an accepted PROXY header said (unless LOCAL), else the socket peer. */

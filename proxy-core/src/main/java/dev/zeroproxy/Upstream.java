@@ -39,6 +39,14 @@ public interface Upstream {
     void select(UpstreamAttempt attempt);
 
     /**
+     * The upstream's name, for logs and metrics ({@link ConnectionInfo#backend()}: a group's
+     * name, a configuration file's backend); null (the default) for none.
+     */
+    default String name() {
+        return null;
+    }
+
+    /**
      * How many times a failed connect (refused, reset, timed out) is tried again, each attempt
      * with a new {@link #select}; 0 by default: a single address is tried once.
      */

@@ -18,6 +18,11 @@ public interface UpstreamLease {
     /** Where to connect. */
     InetSocketAddress address();
 
+    /** The server's name, for logs and metrics (a group's server name); null (the default) for none. */
+    default String serverName() {
+        return null;
+    }
+
     /**
      * The connect succeeded; bytes start flowing.
      *

@@ -144,7 +144,7 @@ final class UpstreamConnector implements UpstreamAttempt {
         answer();
         lease = chosen;
         InetSocketAddress address = chosen.address();
-        ConnectionInfo info = relay.info().withUpstream(address);
+        ConnectionInfo info = relay.info().withUpstream(address, upstream.name(), chosen.serverName());
         InetSocketAddress source = chosen.sourceAddress() != null ? new InetSocketAddress(chosen.sourceAddress(), 0)
                 : relay.generation().sourceAddress(info.originalClient(), address);
         connect = server.upstreamBootstrap(source != null).clone(loop)

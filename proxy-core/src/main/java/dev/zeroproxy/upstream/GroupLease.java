@@ -26,6 +26,11 @@ final class GroupLease implements UpstreamLease {
     }
 
     @Override
+    public String serverName() {
+        return server.name();
+    }
+
+    @Override
     public InetSocketAddress address() {
         return server.address();
     }

@@ -115,6 +115,7 @@ public final class UpstreamGroup implements Upstream {
     }
 
     /** The group's name. */
+    @Override
     public String name() {
         return name;
     }
