@@ -89,6 +89,8 @@ final class Pump extends ChannelInboundHandlerAdapter
     private SinkBacklog backlog;
     /** An operator's rate limit (see {@link dev.zeroproxy.ConnectionHandle#rateLimit}); null, and free, without one. */
     private ReadRateLimit rateLimit;
+    /** Installed the first time this direction is held back (paused or limited); see {@link ReadGate}. */
+    private ReadGate gate;
 
     Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
         this(owner, direction,
@@ -264,7 +266,7 @@ final class Pump extends ChannelInboundHandlerAdapter
     private void waitForRateLimit() {
         ReadRateLimit limit = rateLimit;
         limit.waiting(true);
-        source.config().setAutoRead(false);
+        holdReads();
         source.eventLoop().schedule(() -> {
             if (rateLimit == limit) {
                 limit.waiting(false);
@@ -290,6 +292,18 @@ final class Pump extends ChannelInboundHandlerAdapter
         return rateLimit == null ? 0 : rateLimit.bytesPerSecond();
     }
 
+    /**
+     * Stops reading the source now, and keeps it stopped until {@link #readAgain()} while
+     * {@link #heldBack()} says so, even against Netty's own splice turning reading back on.
+     */
+    void holdReads() {
+        if (gate == null) {
+            gate = new ReadGate(this::heldBack);
+            source.pipeline().addLast("read-gate", gate);
+        }
+        source.config().setAutoRead(false);
+    }
+
     /** Whether an operator's pause or the rate limit keeps this direction from reading. */
     private boolean heldBack() {
         return owner.readingPaused() || (rateLimit != null && rateLimit.waiting());
@@ -306,7 +320,12 @@ final class Pump extends ChannelInboundHandlerAdapter
         }
         if (state == PumpState.SPLICING
                 || (state == PumpState.COPYING && sink.isWritable() && (backlog == null || !backlog.paused()))) {
-            source.config().setAutoRead(true);
+            if (source.config().isAutoRead()) {
+                // Turned on meanwhile (Netty's splice does so itself) with its read request dropped by the gate.
+                source.read();
+            } else {
+                source.config().setAutoRead(true);
+            }
         }
     }
 

@@ -568,9 +568,12 @@ final class Relay implements PumpOwner {
         }
         paused = pause;
         if (pause) {
-            client.config().setAutoRead(false);
             if (lease != null) {
-                upstream.config().setAutoRead(false);
+                fromClient.holdReads();
+                fromUpstream.holdReads();
+            } else {
+                // Not started: the client's pump holds its reads until the start, which pauses again.
+                client.config().setAutoRead(false);
             }
         } else if (lease != null) {
             fromClient.readAgain();
