@@ -91,6 +91,8 @@ final class Pump extends ChannelInboundHandlerAdapter
     private ReadRateLimit rateLimit;
     /** Installed the first time this direction is held back (paused or limited); see {@link ReadGate}. */
     private ReadGate gate;
+    /** The flight event of a pause for a full sink, while it lasts and only when recorded. */
+    private Object backpressureEvent;
 
     Pump(PumpOwner owner, Direction direction, ProxyConfig config) {
         this(owner, direction,
@@ -170,6 +172,7 @@ final class Pump extends ChannelInboundHandlerAdapter
      */
     private void startSplicing(boolean insideRead) {
         moveTo(PumpState.SPLICING);
+        FlightEvents.spliceSwitch(owner.connectionId(), direction, bytesCopied);
         if (insideRead) {
             splicer.preparePipe(sink, splicePipeSize);
         } else {
@@ -362,6 +365,7 @@ final class Pump extends ChannelInboundHandlerAdapter
             flushNow();
             if (!sink.isWritable()) {
                 source.config().setAutoRead(false);
+                backpressureEvent = FlightEvents.backpressureStarted();
             }
         } else if (shouldSwitchToSplice()) {
             // AUTO: a bulk transfer (enough bytes copied, and this read was large). Switched only
@@ -418,6 +422,13 @@ final class Pump extends ChannelInboundHandlerAdapter
             // Not started, or the source is closed: the relay is ending, and the source's descriptor
             // number may already belong to another socket, so nothing may read it (see drainSplicedSource).
             return;
+        }
+        if (backpressureEvent != null && sink.isWritable()) {
+            // The sink took its queue down: the pause for it is over (whatever else may still hold reads).
+            ChannelOutboundBuffer queued = sink.unsafe().outboundBuffer();
+            FlightEvents.backpressureEnded(backpressureEvent, owner.connectionId(), direction,
+                    queued == null ? 0 : queued.totalPendingWriteBytes());
+            backpressureEvent = null;
         }
         if (state == PumpState.DRAINING) {
             if (sink.isWritable()) {

@@ -7,6 +7,9 @@ import io.netty.channel.Channel;
  * the pump's unit tests. Every call is made on the pair's event loop.
  */
 interface PumpOwner {
+    /** The connection's number, for the pump's flight events. */
+    long connectionId();
+
     /** The proxy-wide counters the pump adds its bytes to. */
     ProxyCounters counters();
 

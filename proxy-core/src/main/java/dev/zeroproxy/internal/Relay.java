@@ -121,6 +121,11 @@ final class Relay implements PumpOwner {
     }
 
     @Override
+    public long connectionId() {
+        return info.id();
+    }
+
+    @Override
     public ProxyCounters counters() {
         return server().counters();
     }
@@ -155,6 +160,7 @@ final class Relay implements PumpOwner {
         }
         client.pipeline().addLast("pump", fromClient);
         notifyListener("connectionOpened", l -> l.connectionOpened(info));
+        FlightEvents.connectionOpened(info, server().localAddress());
         if (idleWheel != null) {
             idleWheel.add(this, startNanos + config().idleTimeout().toNanos());
         }
@@ -348,7 +354,7 @@ final class Relay implements PumpOwner {
         if (closing) {
             return;
         }
-        LOGGER.debug("{}: aborted by {} side", info, failed == client ? "client" : "upstream", error);
+        LOGGER.debug("{}: aborted by {} side: {}", info, failed == client ? "client" : "upstream", error.toString());
         beginClosing(error, failed == client ? Termination.CLIENT_ABORTED : Termination.UPSTREAM_ABORTED);
         Channel peer = failed == client ? upstream : client;
         failed.close();
@@ -425,14 +431,16 @@ final class Relay implements PumpOwner {
         // The channel as it is now: a connect in flight may fail and be dropped (upstream = null)
         // before the client's close completes, which io_uring defers while a read is pending.
         Channel upstreamNow = upstream;
+        // The kernel's figures are read now, while the sockets are open (only when recorded).
+        Object closedEvent = FlightEvents.closing(config().transport(), client, upstreamNow);
         if (upstreamNow == null) {
-            client.closeFuture().addListener(f -> closed());
+            client.closeFuture().addListener(f -> closed(closedEvent));
         } else {
-            client.closeFuture().addListener(f -> upstreamNow.closeFuture().addListener(g -> closed()));
+            client.closeFuture().addListener(f -> upstreamNow.closeFuture().addListener(g -> closed(closedEvent)));
         }
     }
 
-    private void closed() {
+    private void closed(Object closedEvent) {
         ended = true;
         long now = System.nanoTime();
         ConnectionSummary summary = new ConnectionSummary(
@@ -445,6 +453,7 @@ final class Relay implements PumpOwner {
         LOGGER.debug("{}: closed, {} B from client, {} B from upstream{}", info, summary.bytesFromClient(),
                 summary.bytesFromUpstream(), cause == null ? "" : ", cause: " + cause);
         notifyListener("connectionClosed", l -> l.connectionClosed(info, summary));
+        FlightEvents.connectionClosed(closedEvent, info, summary);
         if (lease != null) {
             UpstreamLease ended = lease;
             lease = null;

@@ -57,6 +57,8 @@ final class UpstreamConnector implements UpstreamAttempt {
     private ChannelFuture connect;
     private UpstreamLease lease;
     private ScheduledFuture<?> attemptTimeout;
+    /** The attempt's flight event while it runs; null when not recorded. */
+    private Object attemptEvent;
     /** The overall deadline's timer, while an attempt waits in the upstream's queue. */
     private ScheduledFuture<?> deadlineTimer;
 
@@ -161,6 +163,7 @@ final class UpstreamConnector implements UpstreamAttempt {
         }
         server.channelOpened(connect.channel());
         relay.attemptStarted(connect.channel());
+        attemptEvent = FlightEvents.attemptStarted();
         if (!connect.isDone()) {
             long timeoutNanos = Math.min(perAttemptNanos,
                     Math.max(deadlineNanos - System.nanoTime(), 0));
@@ -215,6 +218,8 @@ final class UpstreamConnector implements UpstreamAttempt {
             attemptTimeout.cancel(false);
             attemptTimeout = null;
         }
+        FlightEvents.attemptEnded(attemptEvent, info, number, done.isSuccess() ? null : done.cause());
+        attemptEvent = null;
         if (done.isSuccess()) {
             UpstreamLease connected = lease;
             lease = null;

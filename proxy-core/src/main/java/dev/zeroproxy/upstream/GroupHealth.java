@@ -2,6 +2,7 @@ package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.UpstreamRuntime;
+import dev.zeroproxy.internal.FlightEvents;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;
 import java.util.List;
@@ -157,6 +158,7 @@ final class GroupHealth {
                     reason);
             server.reported = state;
             LOGGER.info("Upstream group {}", change);
+            FlightEvents.serverStateChanged(change);
             UpstreamRuntime now = runtime;
             ProxyListener listener = now == null ? ProxyListener.NOOP : now.listener();
             try {

@@ -377,6 +377,11 @@ class PumpTest {
         }
 
         @Override
+        public long connectionId() {
+            return 1;
+        }
+
+        @Override
         public boolean readingPaused() {
             return false;
         }
