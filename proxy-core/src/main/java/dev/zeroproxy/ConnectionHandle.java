@@ -64,8 +64,23 @@ public interface ConnectionHandle {
      * for it, then closes each side with a FIN. Each peer then sees an ordinary end of stream:
      * use it where the protocol makes that safe, {@link #reset()} otherwise. Reported with
      * {@link Termination#CLOSED_BY_OPERATOR}.
+     *
+     * <p>A side that has not taken its bytes by {@code deadline} (a peer that stopped reading)
+     * is reset then, reported with {@link Termination#RESET_BY_OPERATOR}. A connection whose
+     * upstream is not connected yet is reset at once: nothing its client sent has reached
+     * anyone, and a FIN would read as an empty answer. A peer that is still sending when its
+     * socket closes gets a reset from its kernel rather than the FIN (Linux resets a socket
+     * closed with unread bytes).
      */
-    void close();
+    void close(java.time.Duration deadline);
+
+    /** {@link #close(java.time.Duration)} with a deadline of {@link #CLOSE_DEADLINE}. */
+    default void close() {
+        close(CLOSE_DEADLINE);
+    }
+
+    /** The deadline of {@link #close()}: 10 seconds. */
+    java.time.Duration CLOSE_DEADLINE = java.time.Duration.ofSeconds(10);
 
     /**
      * Cuts the connection: each side gets what was already read for it, then a reset, so

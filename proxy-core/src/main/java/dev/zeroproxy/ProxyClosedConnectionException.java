@@ -37,7 +37,12 @@ public final class ProxyClosedConnectionException extends IOException {
          */
         CLOSED_BY_OPERATOR,
         /** Reset through its {@link ConnectionHandle#reset()}: each side got a reset. */
-        RESET_BY_OPERATOR
+        RESET_BY_OPERATOR,
+        /**
+         * Closed through its {@link ConnectionHandle#close(Duration)}, and reset when a side had
+         * not taken its bytes by the close's deadline.
+         */
+        CLOSE_DEADLINE
     }
 
     private final Reason reason;
@@ -57,6 +62,8 @@ public final class ProxyClosedConnectionException extends IOException {
             case SERVER_OUT_OF_SERVICE -> "its upstream server was taken out of service";
             case CLOSED_BY_OPERATOR -> "closed through its connection handle";
             case RESET_BY_OPERATOR -> "reset through its connection handle";
+            case CLOSE_DEADLINE -> "closed through its connection handle, and reset when a side had not taken its bytes after "
+                    + limit;
         };
     }
 

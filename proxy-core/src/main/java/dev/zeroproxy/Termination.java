@@ -24,7 +24,10 @@ public enum Termination {
     SERVER_OUT_OF_SERVICE,
     /** Closed through {@link ConnectionHandle#close()}. */
     CLOSED_BY_OPERATOR,
-    /** Reset through {@link ConnectionHandle#reset()}. */
+    /**
+     * Reset through {@link ConnectionHandle#reset()}, or by a {@link ConnectionHandle#close(java.time.Duration)}
+     * whose deadline passed (the cause says which).
+     */
     RESET_BY_OPERATOR;
 
     /** The termination a proxy-decided close with {@code reason} reports. */
@@ -35,7 +38,7 @@ public enum Termination {
             case DRAIN_TIMEOUT, DRAIN_INTERRUPTED -> DRAIN_TIMEOUT;
             case SERVER_OUT_OF_SERVICE -> SERVER_OUT_OF_SERVICE;
             case CLOSED_BY_OPERATOR -> CLOSED_BY_OPERATOR;
-            case RESET_BY_OPERATOR -> RESET_BY_OPERATOR;
+            case RESET_BY_OPERATOR, CLOSE_DEADLINE -> RESET_BY_OPERATOR;
         };
     }
 }

@@ -70,7 +70,7 @@ public final class FlightEvents {
         @Label("Server")
         String server;
         @Label("Outcome")
-        @Description("connected, or failed")
+        @Description("connected, failed, or cancelled (the proxy closed the connection meanwhile)")
         String outcome;
         @Label("Error")
         String error;
@@ -217,7 +217,7 @@ public final class FlightEvents {
     }
 
     /** The outcome of the attempt {@code started} (from {@link #attemptStarted}; nothing when null). */
-    static void attemptEnded(Object started, ConnectionInfo info, int attempt, Throwable error) {
+    static void attemptEnded(Object started, ConnectionInfo info, int attempt, Throwable error, boolean cancelled) {
         if (!(started instanceof UpstreamConnect event)) {
             return;
         }
@@ -228,7 +228,7 @@ public final class FlightEvents {
             event.address = format(info.upstream());
             event.backend = info.backend();
             event.server = info.server();
-            event.outcome = error == null ? "connected" : "failed";
+            event.outcome = error == null ? "connected" : cancelled ? "cancelled" : "failed";
             event.error = error == null ? null : error.toString();
             event.commit();
         }
@@ -243,13 +243,13 @@ public final class FlightEvents {
             return null;
         }
         ConnectionClosed event = new ConnectionClosed();
-        TcpInfo clientTcp = client.isActive() ? transport.tcpInfo(client) : null;
+        TcpInfo clientTcp = TcpInfos.read(transport, client);
         if (clientTcp != null) {
             event.clientRtt = clientTcp.rtt().toNanos() / 1000;
             event.clientRetransmits = clientTcp.retransmits();
             event.clientCwnd = clientTcp.congestionWindow();
         }
-        TcpInfo upstreamTcp = upstream != null && upstream.isActive() ? transport.tcpInfo(upstream) : null;
+        TcpInfo upstreamTcp = upstream == null ? null : TcpInfos.read(transport, upstream);
         if (upstreamTcp != null) {
             event.upstreamRtt = upstreamTcp.rtt().toNanos() / 1000;
             event.upstreamRetransmits = upstreamTcp.retransmits();

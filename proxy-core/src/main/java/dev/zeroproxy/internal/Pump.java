@@ -171,8 +171,10 @@ final class Pump extends ChannelInboundHandlerAdapter
      *     ({@link #readStarting}), so a connection that never carries a byte never holds one
      */
     private void startSplicing(boolean insideRead) {
+        if (state == PumpState.COPYING) {
+            FlightEvents.spliceSwitch(owner.connectionId(), direction, bytesCopied);
+        }
         moveTo(PumpState.SPLICING);
-        FlightEvents.spliceSwitch(owner.connectionId(), direction, bytesCopied);
         if (insideRead) {
             splicer.preparePipe(sink, splicePipeSize);
         } else {
@@ -270,12 +272,12 @@ final class Pump extends ChannelInboundHandlerAdapter
         ReadRateLimit limit = rateLimit;
         limit.waiting(true);
         holdReads();
-        source.eventLoop().schedule(() -> {
+        limit.waitWith(source.eventLoop().schedule(() -> {
             if (rateLimit == limit) {
                 limit.waiting(false);
                 readAgain();
             }
-        }, limit.nanosUntilAllowed(System.nanoTime()), TimeUnit.NANOSECONDS);
+        }, limit.nanosUntilAllowed(System.nanoTime()), TimeUnit.NANOSECONDS));
     }
 
     /**
@@ -284,6 +286,9 @@ final class Pump extends ChannelInboundHandlerAdapter
      */
     void rateLimit(long bytesPerSecond) {
         boolean wasWaiting = rateLimit != null && rateLimit.waiting();
+        if (rateLimit != null) {
+            rateLimit.cancelWait();
+        }
         rateLimit = bytesPerSecond == 0 ? null : new ReadRateLimit(bytesPerSecond, System.nanoTime());
         if (wasWaiting) {
             readAgain();
@@ -300,11 +305,31 @@ final class Pump extends ChannelInboundHandlerAdapter
      * {@link #heldBack()} says so, even against Netty's own splice turning reading back on.
      */
     void holdReads() {
+        if (source == null) {
+            return; // Not started: the start reads only if nothing holds it (see start).
+        }
         if (gate == null) {
             gate = new ReadGate(this::heldBack);
             source.pipeline().addLast("read-gate", gate);
         }
+        if (!source.config().isAutoRead()) {
+            // AUTO_READ may be off with the read interest still on (a channel registered reading,
+            // see Transport.prepareReadingChannel): turning it on (its read request dropped by the
+            // gate) and off again is what clears the interest.
+            source.config().setAutoRead(true);
+        }
         source.config().setAutoRead(false);
+    }
+
+    /** The connection has closed: no timer of this direction's may keep it, and an open flight event ends. */
+    void connectionEnded() {
+        if (rateLimit != null) {
+            rateLimit.cancelWait();
+        }
+        if (backpressureEvent != null) {
+            FlightEvents.backpressureEnded(backpressureEvent, owner.connectionId(), direction, 0);
+            backpressureEvent = null;
+        }
     }
 
     /** Whether an operator's pause or the rate limit keeps this direction from reading. */
@@ -319,6 +344,21 @@ final class Pump extends ChannelInboundHandlerAdapter
      */
     void readAgain() {
         if (source == null || !source.isOpen() || heldBack() || ((DuplexChannel) source).isInputShutdown()) {
+            return;
+        }
+        ChannelOutboundBuffer queued = sink.unsafe().outboundBuffer();
+        if (queued == null) {
+            return; // The sink is closed: the relay is ending.
+        }
+        if (state == PumpState.SPLICING && !queued.isEmpty()) {
+            // Splice-outs still queued for a sink that did not take them: Netty's splice turned
+            // reading off for that. Reading now would find the pipe full and spin; read again once
+            // they are written, as Netty itself would.
+            sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                if (written.isSuccess()) {
+                    readAgain();
+                }
+            });
             return;
         }
         if (state == PumpState.SPLICING
@@ -365,7 +405,9 @@ final class Pump extends ChannelInboundHandlerAdapter
             flushNow();
             if (!sink.isWritable()) {
                 source.config().setAutoRead(false);
-                backpressureEvent = FlightEvents.backpressureStarted();
+                if (backpressureEvent == null) {
+                    backpressureEvent = FlightEvents.backpressureStarted();
+                }
             }
         } else if (shouldSwitchToSplice()) {
             // AUTO: a bulk transfer (enough bytes copied, and this read was large). Switched only
@@ -521,8 +563,10 @@ final class Pump extends ChannelInboundHandlerAdapter
      * connection that turns from chatty to bulk switches at its first large read.
      */
     private boolean shouldSwitchToSplice() {
+        // The budget's cap, not a rate limit's: reads a limit keeps small say nothing of the sender.
+        int budgetCap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
         return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice
-                && lastReadBytes >= Math.min(BULK_READ_BYTES, readCap());
+                && lastReadBytes >= Math.min(BULK_READ_BYTES, budgetCap) && rateLimit == null;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.zeroproxy.internal;
 
+import java.util.concurrent.ScheduledFuture;
+
 /**
  * One direction's rate limit, set through a connection handle: a token bucket of bytes that
  * fills at the limit and holds at most {@link #BURST_NANOS} of it. A read takes what it moved,
@@ -11,6 +13,8 @@ package dev.zeroproxy.internal;
 final class ReadRateLimit {
     /** The bucket's depth: 100 ms of the rate, so a paused direction does not come back with a burst. */
     static final long BURST_NANOS = 100_000_000L;
+    /** How much of the rate a wait lets accumulate before reading again: 10 ms. */
+    private static final long RESUME_NANOS = 10_000_000L;
     /** The smallest read asked for, so that a slow limit does not turn into one-byte reads. */
     private static final int MIN_READ = 1024;
 
@@ -19,6 +23,7 @@ final class ReadRateLimit {
     private double tokens;
     private long lastNanos;
     private boolean waiting;
+    private ScheduledFuture<?> timer;
 
     ReadRateLimit(long bytesPerSecond, long nowNanos) {
         this.bytesPerSecond = bytesPerSecond;
@@ -49,11 +54,30 @@ final class ReadRateLimit {
         return (int) Math.max(MIN_READ, Math.min(Integer.MAX_VALUE, tokens));
     }
 
-    /** How long until the bucket is above zero again (and a {@value #MIN_READ}-byte read is covered). */
+    /**
+     * How long until the bucket holds enough for a worthwhile read: 10 ms of the rate (at least
+     * {@value #MIN_READ} bytes, at most the bucket's depth). Waiting only until it is above zero
+     * would make a high limit a stream of tiny reads, each with a timer and two interest changes.
+     */
     long nanosUntilAllowed(long nowNanos) {
         refill(nowNanos);
-        double missing = MIN_READ - tokens;
+        double wanted = Math.min(depth, Math.max(MIN_READ, bytesPerSecond * (RESUME_NANOS / 1e9)));
+        double missing = wanted - tokens;
         return missing <= 0 ? 0 : (long) Math.ceil(missing * 1e9 / bytesPerSecond);
+    }
+
+    /** Keeps the timer of the current wait, so that a new limit or the connection's end can cancel it. */
+    void waitWith(ScheduledFuture<?> timer) {
+        this.timer = timer;
+    }
+
+    /** Cancels the current wait's timer, if any (the direction is then not waiting). */
+    void cancelWait() {
+        waiting = false;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     /** Whether the direction is waiting for the bucket (its reads are off until then). */

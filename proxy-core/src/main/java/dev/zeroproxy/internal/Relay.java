@@ -144,7 +144,7 @@ final class Relay implements PumpOwner {
     }
 
     Instant openedAt() {
-        return Instant.now().minusNanos(System.nanoTime() - startNanos);
+        return ProcessClock.instantOf(startNanos);
     }
 
     /**
@@ -182,6 +182,10 @@ final class Relay implements PumpOwner {
     /** The connector started an attempt on {@code channel}: the pair's upstream, should it close meanwhile. */
     void attemptStarted(Channel channel) {
         upstream = channel;
+    }
+
+    /** A connect attempt begins (whether or not it gets a socket): for the summary's set-up figures. */
+    void attemptBegun() {
         if (attempts++ == 0) {
             firstAttemptNanos = System.nanoTime();
         }
@@ -442,6 +446,8 @@ final class Relay implements PumpOwner {
 
     private void closed(Object closedEvent) {
         ended = true;
+        fromClient.connectionEnded();
+        fromUpstream.connectionEnded();
         long now = System.nanoTime();
         ConnectionSummary summary = new ConnectionSummary(
                 fromClient.bytesRead(), fromUpstream.bytesRead(),
@@ -528,11 +534,17 @@ final class Relay implements PumpOwner {
      * the other end had finished). Reported with {@code why}.
      */
     private void cut(ProxyClosedConnectionException why) {
-        if (closing) {
+        if (ended || (closing && termination != Termination.CLOSED_BY_OPERATOR)) {
             return;
         }
         LOGGER.debug("{}: cut by the proxy: {}", info, why.getMessage());
-        beginClosing(why, Termination.of(why.reason()));
+        if (closing) {
+            // A graceful close was under way (a side had not taken its bytes yet): it ends now, in a reset.
+            cause = why;
+            termination = Termination.of(why.reason());
+        } else {
+            beginClosing(why, Termination.of(why.reason()));
+        }
         resetAfterFlush(client);
         if (upstream != null) {
             // Still connecting, it is reset too: the kernel has usually completed the handshake.
@@ -567,7 +579,7 @@ final class Relay implements PumpOwner {
     }
 
     private static Optional<TcpInfo> tcpInfo(Transport transport, Channel channel) {
-        return channel.isActive() ? Optional.ofNullable(transport.tcpInfo(channel)) : Optional.empty();
+        return Optional.ofNullable(TcpInfos.read(transport, channel));
     }
 
     /** Stops (true) or restarts (false) reading both sides; the pumps keep every other reason not to read. */
@@ -593,7 +605,8 @@ final class Relay implements PumpOwner {
     /** Whether an operator paused this connection: the pumps do not turn reading on while it is. */
     @Override
     public boolean readingPaused() {
-        return paused;
+        // Closing too: a pair that ends reads nothing more, whatever would turn reading back on.
+        return paused || closing;
     }
 
     /** A new limit for each direction, in bytes per second; 0 for none. */
@@ -606,24 +619,28 @@ final class Relay implements PumpOwner {
 
     /**
      * Ends the pair cleanly at an operator's request: nothing more is read, and each side gets a
-     * FIN once everything read for it is written (the empty write completes after all before it).
+     * FIN once everything read for it is written (the empty write completes after all before
+     * it). A side that has not taken its bytes within {@code deadline} is reset instead, as is a
+     * pair whose upstream is not connected yet (nothing the client sent has reached anyone: a FIN
+     * would read as an empty answer).
      */
-    void closeByOperator() {
+    void closeByOperator(Duration deadline) {
         if (closing) {
+            return;
+        }
+        if (lease == null) {
+            cut(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.RESET_BY_OPERATOR, null));
             return;
         }
         LOGGER.debug("{}: closed through its handle", info);
         beginClosing(new ProxyClosedConnectionException(ProxyClosedConnectionException.Reason.CLOSED_BY_OPERATOR, null),
                 Termination.CLOSED_BY_OPERATOR);
-        closeAfterFlush(client);
-        if (upstream != null) {
-            closeAfterFlush(upstream);
-        }
-    }
-
-    private static void closeAfterFlush(Channel channel) {
-        channel.config().setAutoRead(false);
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        fromClient.holdReads();
+        fromUpstream.holdReads();
+        client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        upstream.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        eventLoop().schedule(() -> cut(new ProxyClosedConnectionException(
+                ProxyClosedConnectionException.Reason.CLOSE_DEADLINE, deadline)), deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Cuts the pair at an operator's request: each side gets what was read for it, then a reset. */

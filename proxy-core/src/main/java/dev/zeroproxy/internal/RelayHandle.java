@@ -4,7 +4,9 @@ import dev.zeroproxy.ConnectionHandle;
 import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.ConnectionSnapshot;
 import dev.zeroproxy.InvalidSettingException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,11 +42,16 @@ final class RelayHandle implements ConnectionHandle {
     public CompletionStage<ConnectionSnapshot> snapshot() {
         CompletableFuture<ConnectionSnapshot> taken = new CompletableFuture<>();
         boolean queued = onLoop(() -> {
-            ConnectionSnapshot snapshot = relay.snapshot();
-            if (snapshot == null) {
-                taken.completeExceptionally(new IllegalStateException("connection #" + id() + " has ended"));
-            } else {
-                taken.complete(snapshot);
+            try {
+                ConnectionSnapshot snapshot = relay.snapshot();
+                if (snapshot == null) {
+                    taken.completeExceptionally(new IllegalStateException("connection #" + id() + " has ended"));
+                } else {
+                    taken.complete(snapshot);
+                }
+            } catch (RuntimeException | Error e) {
+                // Whoever waits must hear of it rather than wait forever.
+                taken.completeExceptionally(e);
             }
         });
         if (!queued) {
@@ -72,8 +79,12 @@ final class RelayHandle implements ConnectionHandle {
     }
 
     @Override
-    public void close() {
-        onLoop(relay::closeByOperator);
+    public void close(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        if (deadline.isNegative()) {
+            throw new InvalidSettingException("deadline", deadline, ">= 0");
+        }
+        onLoop(() -> relay.closeByOperator(deadline));
     }
 
     @Override

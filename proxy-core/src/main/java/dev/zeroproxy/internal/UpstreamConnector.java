@@ -145,6 +145,7 @@ final class UpstreamConnector implements UpstreamAttempt {
         }
         answer();
         lease = chosen;
+        relay.attemptBegun();
         InetSocketAddress address = chosen.address();
         ConnectionInfo info = relay.info().withUpstream(address, upstream.name(), chosen.serverName());
         InetSocketAddress source = chosen.sourceAddress() != null ? new InetSocketAddress(chosen.sourceAddress(), 0)
@@ -218,7 +219,8 @@ final class UpstreamConnector implements UpstreamAttempt {
             attemptTimeout.cancel(false);
             attemptTimeout = null;
         }
-        FlightEvents.attemptEnded(attemptEvent, info, number, done.isSuccess() ? null : done.cause());
+        FlightEvents.attemptEnded(attemptEvent, info, number, done.isSuccess() ? null : done.cause(),
+                abandoned && done.cause() instanceof ClosedChannelException);
         attemptEvent = null;
         if (done.isSuccess()) {
             UpstreamLease connected = lease;

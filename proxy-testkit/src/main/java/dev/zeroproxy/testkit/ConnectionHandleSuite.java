@@ -139,6 +139,7 @@ public abstract class ConnectionHandleSuite {
 
     @Test
     void aSnapshotGivesTheBytesEachWayTheStateAndTheKernelFiguresWhereTheTransportReadsThem() throws Exception {
+        long before = System.nanoTime();
         Socket[] pair = connectPair();
         ConnectionHandle handle = onlyHandle();
         assertEquals(pair[0].getLocalPort(), handle.info().client().getPort(), "the client's address");
@@ -155,7 +156,8 @@ public abstract class ConnectionHandleSuite {
         assertEquals(upstreamListener.getLocalPort(), s.connection().upstream().getPort());
         assertFalse(s.paused());
         assertEquals(0, s.rateLimit());
-        assertTrue(s.age().toNanos() > 0);
+        assertTrue(s.age().toNanos() <= System.nanoTime() - before, "its age counts from the accept: " + s.age());
+        assertTrue(!handle.openedAt().isAfter(java.time.Instant.now()), "opened in the past: " + handle.openedAt());
         assertEquals(handle.info().client(), proxy.connection(handle.id()).orElseThrow().info().client(), "found by its id");
         if (transport().name().equals("epoll")) {
             assertTrue(s.clientTcp().isPresent() && s.upstreamTcp().isPresent(), "TCP_INFO on epoll: " + s);
@@ -233,6 +235,7 @@ public abstract class ConnectionHandleSuite {
     void aConnectionPausedBeforeItsFirstByteReadsNothingUntilResumed() throws Exception {
         Socket[] pair = connectPair();
         ConnectionHandle handle = onlyHandle();
+        awaitForwarding(handle);
         handle.pause();
         Await.until(() -> snapshot(handle).paused(), PATIENCE, () -> "paused");
         Future<?> download = writers.submit(() -> Payload.write(pair[1].getOutputStream(), 21, BULK, 64 * 1024));
@@ -278,6 +281,38 @@ public abstract class ConnectionHandleSuite {
         assertArrayEquals(response, pair[0].getInputStream().readAllBytes(), "the response, then EOF");
         events.awaitClosed(1, PATIENCE.toSeconds());
         assertEquals(Termination.CLOSED_BY_OPERATOR, events.of("closed").get(0).summary().termination());
+    }
+
+    @Test
+    void closeWithAPeerThatDoesNotReadEndsInAResetAtItsDeadline() throws Exception {
+        Socket[] pair = connectPair();
+        ConnectionHandle handle = onlyHandle();
+        awaitForwarding(handle);
+        // The client reads nothing, so what the proxy holds for it can never all be written.
+        Future<?> download = writers.submit(() -> Payload.write(pair[1].getOutputStream(), 41, BULK, 64 * 1024));
+        // Until the proxy stops reading: the client's kernel buffers and the proxy's socket are
+        // full, and bytes wait in the proxy's own queue, which only a reading client could drain.
+        long[] last = {-1};
+        Await.until(() -> {
+            long now = snapshot(handle).bytesFromUpstream();
+            boolean still = now > 0 && now == last[0];
+            last[0] = now;
+            if (!still) {
+                sleepQuietly(STILL_MILLIS);
+            }
+            return still;
+        }, PATIENCE, () -> "the proxy held back by the client: " + snapshot(handle));
+        long closed = System.nanoTime();
+        handle.close(Duration.ofMillis(300));
+        events.awaitClosed(1, PATIENCE.toSeconds());
+        assertTrue(System.nanoTime() - closed >= TimeUnit.MILLISECONDS.toNanos(300) - TimeUnit.MILLISECONDS.toNanos(10),
+                "not cut before its deadline");
+        assertEquals(Termination.RESET_BY_OPERATOR, events.of("closed").get(0).summary().termination());
+        assertEquals(dev.zeroproxy.ProxyClosedConnectionException.Reason.CLOSE_DEADLINE,
+                ((dev.zeroproxy.ProxyClosedConnectionException) events.of("closed").get(0).cause()).reason());
+        assertEquals("reset", endOf(pair[0].getInputStream()), "the client that read nothing ends with a reset, not EOF");
+        assertThrows(java.util.concurrent.ExecutionException.class, () -> download.get(PATIENCE.toSeconds(), TimeUnit.SECONDS),
+                "the upstream's writes fail: its connection was reset");
     }
 
     @Test
@@ -354,6 +389,14 @@ public abstract class ConnectionHandleSuite {
         }
         Await.until(() -> proxy.connections().size() == count - 1, PATIENCE,
                 () -> "the reset one leaves the list: " + proxy.connections().size());
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A request one way and an answer the other, checked. */
