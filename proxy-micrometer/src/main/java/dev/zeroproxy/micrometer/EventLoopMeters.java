@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Iterator;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 
 /**
@@ -57,7 +58,11 @@ final class EventLoopMeters {
         String base = "event-loops";
         Iterator<EventExecutor> loops = group.iterator();
         if (loops.hasNext() && loops.next() instanceof SingleThreadEventExecutor loop) {
-            base = loop.threadProperties().name().replaceFirst("-\\d+$", "");
+            try {
+                base = loop.threadProperties().name().replaceFirst("-\\d+$", "");
+            } catch (RejectedExecutionException stopped) {
+                // A loop that never ran and has stopped has no thread to name: the default stands.
+            }
         }
         String unique = base;
         for (int n = 2; taken.test(unique); n++) {

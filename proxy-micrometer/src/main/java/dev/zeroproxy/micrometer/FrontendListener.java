@@ -21,7 +21,7 @@ final class FrontendListener implements ProxyListener {
 
     @Override
     public void upstreamConnected(ConnectionInfo connection) {
-        if (!frontend.isRemoved()) {
+        if (!frontend.isRemoved() && connection.upstream() != null) {
             upstreams.of(connection, frontend.name).connected();
         }
     }
@@ -35,13 +35,11 @@ final class FrontendListener implements ProxyListener {
     public void upstreamConnectFailed(ConnectionInfo connection, Throwable cause) {
         // Without an upstream the upstream refused before any attempt (no server usable, a queue
         // timed out): no server to count it on; the connection's termination counts it.
-        if (connection.upstream() != null) {
-            attemptFailed(connection);
-        }
+        attemptFailed(connection);
     }
 
     private void attemptFailed(ConnectionInfo connection) {
-        if (!frontend.isRemoved()) {
+        if (!frontend.isRemoved() && connection.upstream() != null) {
             upstreams.of(connection, frontend.name).failed();
         }
     }

@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -242,6 +244,54 @@ public final class ProxyMetrics implements MeterBinder {
                 meters.removeFrom(registry);
             }
             upstreams.removeBackend(backend);
+        }
+    }
+
+    /**
+     * Makes the metered frontends, their proxies and the backends exactly those given, by the
+     * calls above: a proxy no longer listed under its frontend is taken away (its counts stay
+     * with the frontend), one listed under another frontend moves there, a frontend or backend
+     * no longer listed is removed, and every group listed is added or refreshed. For a
+     * configuration file running, after its start and after each reload:
+     *
+     * <pre>{@code
+     * Map<String, List<Proxy>> byFrontend = new LinkedHashMap<>();
+     * deployment.proxies().forEach((address, proxy) -> byFrontend
+     *         .computeIfAbsent(deployment.frontends().get(address), f -> new ArrayList<>()).add(proxy));
+     * metrics.sync(byFrontend, deployment.backends().values());
+     * }</pre>
+     *
+     * <p>A bind removed by a reload stops counting here at once, though it drains its connections
+     * for a while: call {@link #removeProxy} only after it closed, and leave it out of the next
+     * {@code sync}, to count its draining connections to the end.
+     *
+     * @throws InvalidSettingException if a frontend name is blank
+     */
+    public void sync(Map<String, ? extends Collection<? extends Proxy>> proxiesByFrontend,
+            Collection<UpstreamGroup> groups) {
+        Objects.requireNonNull(proxiesByFrontend, "proxiesByFrontend");
+        Objects.requireNonNull(groups, "groups");
+        synchronized (lock) {
+            for (Map.Entry<Proxy, String> counted : new ArrayList<>(frontendOf.entrySet())) {
+                Collection<? extends Proxy> listed = proxiesByFrontend.get(counted.getValue());
+                if (listed == null || listed.stream().noneMatch(proxy -> proxy == counted.getKey())) {
+                    removeProxy(counted.getValue(), counted.getKey());
+                }
+            }
+            for (String frontend : new ArrayList<>(frontends.keySet())) {
+                if (!proxiesByFrontend.containsKey(frontend)) {
+                    removeFrontend(frontend);
+                }
+            }
+            proxiesByFrontend.forEach((frontend, proxies) -> proxies.forEach(proxy -> addProxy(frontend, proxy)));
+            Set<String> listedGroups = new HashSet<>();
+            groups.forEach(group -> listedGroups.add(group.name()));
+            for (String backend : new ArrayList<>(backends.keySet())) {
+                if (!listedGroups.contains(backend)) {
+                    removeBackend(backend);
+                }
+            }
+            groups.forEach(this::addBackend);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.testkit.Await;
 import dev.zeroproxy.testkit.LoopbackServer;
 import dev.zeroproxy.testkit.RecordingListener;
 import dev.zeroproxy.upstream.UpstreamGroup;
@@ -12,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -41,6 +43,10 @@ class PrometheusScrapeTest {
                 metrics.configGeneration(proxy::generation);
                 long bytes = EchoTraffic.exchange(proxy.localAddress(), CONNECTIONS, 100 * 1024, 5);
                 events.awaitClosed(CONNECTIONS, 10);
+                // The gauges fall as the sockets finish closing, just after the close is reported.
+                Await.until(() -> proxy.stats().activeConnections() == 0 && proxy.stats().openChannels() == 0
+                        && app.servers().get(0).activeConnections() == 0, Duration.ofSeconds(10),
+                        () -> "every connection gone: " + proxy.stats());
 
                 List<PrometheusText.Sample> samples = PrometheusText.parse(registry.scrape());
 
@@ -50,6 +56,7 @@ class PrometheusScrapeTest {
                 assertEquals(0, value(samples, "zeroproxy_connections_closed_total", "proxy=web,termination=idle_timeout"));
                 assertEquals(0, value(samples, "zeroproxy_connections_refused_total", "proxy=web,reason=denied"));
                 assertEquals(0, value(samples, "zeroproxy_connections_active", "proxy=web"));
+                assertEquals(0, value(samples, "zeroproxy_server_connections_active", "backend=app,server=a"));
                 assertEquals(bytes, value(samples, "zeroproxy_forwarded_bytes_total", "direction=from_client,proxy=web"));
                 assertEquals(bytes, value(samples, "zeroproxy_forwarded_bytes_total", "direction=from_upstream,proxy=web"));
                 assertEquals(2 * bytes, value(samples, "zeroproxy_spliced_bytes_total", "proxy=web")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyRuntime;
+import dev.zeroproxy.testkit.Await;
 import dev.zeroproxy.testkit.LoopbackServer;
 import dev.zeroproxy.testkit.RecordingListener;
 import dev.zeroproxy.upstream.HealthCheck;
@@ -19,7 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,7 +55,14 @@ class ProxyMetricsLifecycleTest {
                 metrics.addProxy("web", proxy);
                 bDown.await();
 
-                EchoTraffic.exchange(proxy.localAddress(), 4, 32 * 1024, 99);
+                try (Socket held = new Socket()) {
+                    held.connect(proxy.localAddress(), 5_000);
+                    held.setSoTimeout(10_000);
+                    held.getOutputStream().write(7);
+                    assertEquals(7, held.getInputStream().read(), "echoed: connected through a");
+                    assertEquals(1, m.gauge("zeroproxy.server.connections.active", "backend", "app", "server", "a"));
+                }
+                EchoTraffic.exchange(proxy.localAddress(), 3, 32 * 1024, 99);
                 events.awaitClosed(4, 10);
 
                 for (ServerState state : ServerState.values()) {
@@ -62,7 +73,8 @@ class ProxyMetricsLifecycleTest {
                 }
                 assertEquals(3, m.gauge("zeroproxy.server.weight", "backend", "app", "server", "b"));
                 assertEquals(1, m.gauge("zeroproxy.server.weight", "backend", "app", "server", "a"));
-                assertEquals(0, m.gauge("zeroproxy.server.connections.active", "backend", "app", "server", "a"));
+                Await.until(() -> m.gauge("zeroproxy.server.connections.active", "backend", "app", "server", "a") == 0,
+                        Duration.ofSeconds(10), () -> "a's connections released after their close");
                 assertEquals(0, m.gauge("zeroproxy.backend.queued", "backend", "app"));
                 assertEquals(4, m.count("zeroproxy.upstream.connect.attempts", "backend", "app", "server", "a"),
                         "a group's servers count under its name and theirs");
@@ -174,6 +186,40 @@ class ProxyMetricsLifecycleTest {
             assertEquals(1, m.found("netty.eventexecutor.workers"), "api still runs on them");
             metrics.removeFrontend("api");
             assertEquals(0, m.found("netty.eventexecutor.workers"));
+        }
+    }
+
+    @Test
+    void syncFollowsAReloadThatMovesABindAndDropsABackend() throws Exception {
+        metrics.bindTo(registry);
+        UpstreamGroup app = UpstreamGroup.builder("app").server("a", closedAddress()).build();
+        UpstreamGroup other = UpstreamGroup.builder("other").server("o", closedAddress()).build();
+        RecordingListener events = new RecordingListener();
+        try (Proxy first = Proxy.builder().listen(ANY_LOOPBACK).upstream(closedAddress())
+                        .listener(ProxyListener.all(metrics.listener("web"), events)).start();
+                Proxy second = Proxy.builder().listen(ANY_LOOPBACK).upstream(closedAddress())
+                        .listener(ProxyListener.all(metrics.listener("web"), events)).start()) {
+            metrics.sync(Map.of("web", List.of(first, second)), List.of(app, other));
+            ProxyMetricsTrafficTest.assertEndsWithoutData(first.localAddress());
+            ProxyMetricsTrafficTest.assertEndsWithoutData(second.localAddress());
+            events.awaitClosed(2, 10);
+            assertEquals(2, m.count("zeroproxy.connections.accepted", "proxy", "web"));
+
+            metrics.sync(Map.of("web", List.of(first), "api", List.of(second)), List.of(app));
+
+            assertEquals(2, m.count("zeroproxy.connections.accepted", "proxy", "web"), "never down");
+            assertEquals(0, m.count("zeroproxy.connections.accepted", "proxy", "api"), "only what follows the move");
+            assertEquals(1, m.found("zeroproxy.backend.queued", "backend", "app"));
+            assertEquals(0, m.found("zeroproxy.backend.queued", "backend", "other"));
+            ProxyMetricsTrafficTest.assertEndsWithoutData(second.localAddress());
+            events.awaitClosed(3, 10);
+            assertEquals(1, m.count("zeroproxy.connections.accepted", "proxy", "api"));
+
+            metrics.sync(Map.of(), List.of());
+
+            for (Meter meter : registry.getMeters()) {
+                assertTrue(!meter.getId().getName().startsWith(MeterNames.PREFIX), "left: " + meter.getId());
+            }
         }
     }
 
