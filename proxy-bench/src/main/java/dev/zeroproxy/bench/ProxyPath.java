@@ -164,7 +164,13 @@ enum ProxyPath {
             throw e;
         }
         if (metrics != null) {
-            metrics.meter(proxy, upstream);
+            try {
+                metrics.meter(proxy, upstream);
+            } catch (RuntimeException e) {
+                proxy.close();
+                metrics.close();
+                throw e;
+            }
         }
         return new ZeroProxyPath(proxy, forwarding, metrics);
     }

@@ -35,7 +35,7 @@ final class Memo<T> {
         return taken.value;
     }
 
-    /** Forgets the value, so the next read computes: after the set it is computed from changed. */
+    /** Forgets the value, so that the next read computes afresh: after what it is computed from changed. */
     void invalidate() {
         last = null;
     }
