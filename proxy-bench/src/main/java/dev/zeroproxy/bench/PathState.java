@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The {@code path} parameter every benchmark shares: what stands between the client and the
@@ -18,6 +20,15 @@ public abstract class PathState {
     /** The path under test; one of the values of {@link ProxyPath}. */
     @Param({"direct", "naive", "nio-copy", "epoll-copy", "epoll-splice", "epoll-auto"})
     public String path;
+
+    /**
+     * Whether a ZeroProxy path is metered as the forwarder meters its proxy ({@link BenchMetrics}:
+     * the metrics listener, a Prometheus registry, one scrape per iteration): {@code off} (the
+     * default) or {@code on}; {@code -p metrics=off,on} measures both in one run, for the cost
+     * of metering in the proxy's CPU per connection and per MiB. Only the ZeroProxy paths have it.
+     */
+    @Param({"off"})
+    public String metrics;
 
     /** The path currently running; started and closed by the subclass's trial setup and teardown. */
     RunningPath running;
@@ -50,12 +61,34 @@ public abstract class PathState {
                 upstreams.add(upstream);
                 addresses.add(upstream.address());
             }
-            running = ProxyPath.named(path).start(shape, addresses);
+            running = ProxyPath.named(path).start(shape, addresses, metered());
             started = true;
         } finally {
             if (!started) {
                 closePathAndUpstream();
             }
+        }
+    }
+
+    /**
+     * Scrapes a metered path's meters once per iteration, as a Prometheus server would every few
+     * seconds: outside the measured operations, on this thread.
+     */
+    @TearDown(Level.Iteration)
+    public void scrapeMetrics() {
+        if (running != null) {
+            running.scrapeMetrics();
+        }
+    }
+
+    private boolean metered() {
+        switch (metrics) {
+            case "off":
+                return false;
+            case "on":
+                return true;
+            default:
+                throw new IllegalArgumentException("metrics: " + metrics + " (expected: off or on)");
         }
     }
 

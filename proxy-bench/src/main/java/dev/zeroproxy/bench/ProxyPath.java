@@ -2,6 +2,7 @@ package dev.zeroproxy.bench;
 
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.Proxy;
+import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.Upstream;
@@ -99,7 +100,7 @@ enum ProxyPath {
             case NAIVE:
                 return new Naive(NaiveProxy.start(upstream));
             default:
-                return startZeroProxy(Upstream.of(upstream));
+                return startZeroProxy(Upstream.of(upstream), null);
         }
     }
 
@@ -113,30 +114,65 @@ enum ProxyPath {
      *     {@link #start(InetSocketAddress)}
      */
     RunningPath start(UpstreamShape shape, List<InetSocketAddress> servers) throws IOException {
+        return start(shape, servers, false);
+    }
+
+    /**
+     * As {@link #start(UpstreamShape, List)}, and with {@code metered} a ZeroProxy path metered
+     * by {@link BenchMetrics} (scraped by {@link RunningPath#scrapeMetrics()}).
+     *
+     * @throws IllegalArgumentException as {@link #start(UpstreamShape, List)}, or if
+     *     {@code metered} and this path has no metrics ({@code direct}, {@code naive})
+     */
+    RunningPath start(UpstreamShape shape, List<InetSocketAddress> servers, boolean metered) throws IOException {
         if (servers.size() != shape.servers()) {
             throw new IllegalArgumentException("upstream " + shape + ": " + servers.size() + " servers (expected: "
                     + shape.servers() + ")");
         }
-        if (!shape.isGroup()) {
+        if (transport == null) {
+            if (shape.isGroup()) {
+                throw new IllegalArgumentException("upstream " + shape + ": path " + paramName
+                        + " has no upstream groups (only the ZeroProxy paths do)");
+            }
+            if (metered) {
+                throw new IllegalArgumentException("metrics on: path " + paramName
+                        + " has no metrics (only the ZeroProxy paths do)");
+            }
             return start(servers.get(0));
         }
-        if (transport == null) {
-            throw new IllegalArgumentException("upstream " + shape + ": path " + paramName
-                    + " has no upstream groups (only the ZeroProxy paths do)");
-        }
-        return startZeroProxy(shape.upstream(servers));
+        return startZeroProxy(shape.upstream(servers), metered ? new BenchMetrics() : null);
     }
 
-    private RunningPath startZeroProxy(Upstream upstream) {
-        Proxy proxy = Proxy.builder()
+    private RunningPath startZeroProxy(Upstream upstream, BenchMetrics metrics) {
+        ProxyBuilder builder = Proxy.builder()
                 .listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .upstream(upstream)
                 .transport(Transport.named(transport))
                 .forwarding(forwarding)
                 .eventLoops(EVENT_LOOPS)
-                .drainTimeout(DRAIN_TIMEOUT)
-                .start();
-        return new ZeroProxyPath(proxy, forwarding);
+                .drainTimeout(DRAIN_TIMEOUT);
+        if (metrics != null) {
+            builder.listener(metrics.listener());
+        }
+        Proxy proxy;
+        try {
+            proxy = builder.start();
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+        if (metrics != null) {
+            try {
+                metrics.meter(proxy, upstream);
+            } catch (RuntimeException e) {
+                proxy.close();
+                metrics.close();
+                throw e;
+            }
+        }
+        return new ZeroProxyPath(proxy, forwarding, metrics);
     }
 
     @Override
@@ -192,10 +228,13 @@ enum ProxyPath {
     private static final class ZeroProxyPath implements RunningPath {
         private final Proxy proxy;
         private final Forwarding forwarding;
+        private final BenchMetrics metrics;
 
-        ZeroProxyPath(Proxy proxy, Forwarding forwarding) {
+        /** @param metrics the path's metrics, or null (not metered) */
+        ZeroProxyPath(Proxy proxy, Forwarding forwarding, BenchMetrics metrics) {
             this.proxy = proxy;
             this.forwarding = forwarding;
+            this.metrics = metrics;
         }
 
         @Override
@@ -208,14 +247,28 @@ enum ProxyPath {
             return ZEROPROXY_THREAD_PREFIX;
         }
 
+        @Override
+        public void scrapeMetrics() {
+            if (metrics != null) {
+                metrics.scrape();
+            }
+        }
+
         /**
-         * Closes the proxy, then fails if a splicing path spliced nothing: such a benchmark would
-         * have measured copying under a splice label.
+         * Closes the proxy, then fails if a splicing path spliced nothing (such a benchmark would
+         * have measured copying under a splice label), or if a metered path was never scraped
+         * (it would have measured metering without its reader).
          */
         @Override
         public void close() {
             proxy.close();
             ProxyStats stats = proxy.stats();
+            if (metrics != null) {
+                metrics.close();
+                if (metrics.scrapes() == 0) {
+                    throw new IllegalStateException(proxy + " was metered and never scraped");
+                }
+            }
             if (forwarding == Forwarding.SPLICE && stats.bytesForwarded() > 0 && stats.bytesSpliced() == 0) {
                 throw new IllegalStateException(proxy + " forwarded " + stats.bytesForwarded()
                         + " bytes and spliced none of them: " + stats);

@@ -18,6 +18,12 @@ interface RunningPath extends AutoCloseable {
      */
     String threadNamePrefix();
 
+    /**
+     * Renders a metered path's meters as a Prometheus scrape does ({@code -p metrics=on}); does
+     * nothing for a path not metered.
+     */
+    default void scrapeMetrics() { }
+
     /** Stops the path and waits until its threads have ended. */
     @Override
     void close();

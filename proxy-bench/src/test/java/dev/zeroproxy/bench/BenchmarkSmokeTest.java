@@ -108,6 +108,40 @@ class BenchmarkSmokeTest {
     }
 
     @Test
+    @Timeout(60)
+    void meteredPathsConnectAndTransferBesideUnmeteredOnesAndMeterTheProxyCpu() throws RunnerException {
+        Collection<RunResult> setups = run(ConnectionSetupBenchmark.class, briefly()
+                .param("path", "nio-copy", "epoll-auto")
+                .param("metrics", "off", "on"));
+        Collection<RunResult> bulk = run(BulkTransferBenchmark.class, briefly()
+                .param("path", "epoll-splice")
+                .param("size", "1048576")
+                .param("metrics", "off", "on"));
+
+        TreeSet<String> measured = new TreeSet<>();
+        for (RunResult result : setups) {
+            assertConnectionCpu(result);
+            measured.add(result.getParams().getParam("path") + " " + result.getParams().getParam("metrics"));
+        }
+        for (RunResult result : bulk) {
+            double score = result.getPrimaryResult().getScore();
+            assertTrue(score > 0 && Double.isFinite(score), result.getParams().getParam("metrics") + ": " + score);
+            measured.add(result.getParams().getParam("path") + " " + result.getParams().getParam("metrics"));
+        }
+        assertEquals(new TreeSet<>(List.of("nio-copy off", "nio-copy on", "epoll-auto off", "epoll-auto on",
+                "epoll-splice off", "epoll-splice on")), measured);
+    }
+
+    @Test
+    void metricsAreRefusedOnPathsWithoutThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProxyPath.DIRECT.start(UpstreamShape.SINGLE,
+                        List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1)), true));
+
+        assertEquals("metrics on: path direct has no metrics (only the ZeroProxy paths do)", e.getMessage());
+    }
+
+    @Test
     void upstreamGroupsAreRefusedOnPathsWithoutThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProxyPath.NAIVE.start(UpstreamShape.GROUP3, List.of(

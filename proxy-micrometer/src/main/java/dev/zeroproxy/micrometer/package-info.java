@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters for ZeroProxy: {@link dev.zeroproxy.micrometer.ProxyMetrics}.
+ */
+package dev.zeroproxy.micrometer;
