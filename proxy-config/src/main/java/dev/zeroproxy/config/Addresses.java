@@ -133,6 +133,16 @@ final class Addresses {
                 "a host name the system resolves, or an IP address");
     }
 
+    /**
+     * Whether a listening address has no host at all ({@code :8404}, {@code ipv6@:8404}), as
+     * opposed to {@code *:8404}, which names every address: the stats section reads the former as
+     * the loopback address.
+     */
+    static boolean hostless(String text) {
+        String rest = text.substring(text.indexOf('@') + 1);
+        return rest.lastIndexOf(':') == 0;
+    }
+
     /** A port: 1 to 65535, alone (HAProxy's ranges and offsets are refused by name). */
     static Parsed<Integer> port(String text) {
         if (text.isEmpty()) {

@@ -45,6 +45,9 @@ final class BindReader {
                 Parsed<InetSocketAddress> address = addresses.listen(one);
                 if (address.ok()) {
                     section.binds.add(new BindLine(address.value(), acceptProxy, line.at(list, start)));
+                    if (Addresses.hostless(one)) {
+                        section.hostlessBinds.add(line.at(list, start));
+                    }
                 } else {
                     line.wrong(list, "bind", address.failure(start));
                 }

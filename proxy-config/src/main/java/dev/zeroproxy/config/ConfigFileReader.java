@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -63,10 +64,16 @@ final class ConfigFileReader {
         }
         endSection();
         FileChecks.check(problems, sections, doubtful);
+        ModeChecks.check(problems, sections);
+        StatsSection stats = StatsChecks.check(problems, sections);
         problems.throwIfAny();
         List<FrontendSection> frontends = new ArrayList<>();
         List<BackendSection> backends = new ArrayList<>();
         for (ProxySection section : sections) {
+            if (section.isStats()) {
+                // The admin endpoint, not a frontend or a backend of the proxy.
+                continue;
+            }
             if (section.kind.acceptsClients()) {
                 frontends.add(section.frontend());
             }
@@ -74,7 +81,7 @@ final class ConfigFileReader {
                 backends.add(section.backend());
             }
         }
-        return new ProxyFile(problems.file(), global.section(), frontends, backends);
+        return new ProxyFile(problems.file(), global.section(), frontends, backends, Optional.ofNullable(stats));
     }
 
     private void read(Statement line) {
@@ -107,6 +114,13 @@ final class ConfigFileReader {
             skipHeader(line);
         } else {
             KeywordErrors.report(kind, line);
+        }
+        if (current != null && current.kind.acceptsClients() && line.first().is("stats")) {
+            // Even a wrong stats line says what the section is meant to be: the stats section.
+            if (current.statsLine == null) {
+                current.statsLine = line.where();
+            }
+            current.statsFailed |= line.failed();
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.function.Function;
  * Reads a configuration file written in HAProxy's syntax, the {@code mode tcp} subset ZeroProxy
  * runs, into a {@link ProxyFile}: {@code global}, {@code defaults}, {@code frontend},
  * {@code backend} and {@code listen} sections, quoting, escapes and {@code "$VAR"} expansion as
- * HAProxy 2.6 does them, {@code defaults} applied to the sections after them.
+ * HAProxy 2.6 does them, {@code defaults} applied to the sections after them; and the one
+ * {@code mode http} section ZeroProxy has, the stats section ({@code stats enable}), as its
+ * admin endpoint ({@link ProxyFile#stats()}).
  *
  * <pre>{@code
  * ProxyFile file = ConfigParser.parse(Path.of("/etc/zeroproxy/zeroproxy.cfg"));

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,17 @@ import org.slf4j.LoggerFactory;
  * drain timeout; removed backends stop. Connections open before keep the configuration they
  * started with. The transport and the loop count cannot change without a restart.
  *
+ * <p><b>Listeners.</b> Each frontend has its own {@link ProxyListener}, asked of
+ * {@code listenerForFrontend} when the frontend first runs (at the start, or the reload that adds
+ * it; a reload that then fails drops the listeners it asked for, and the next one asks again) and
+ * kept while the frontend does: every bind of the frontend reports to it, a bind that
+ * moves to another frontend to that one's from its next connection on. The backends' server
+ * state changes, which belong to no frontend, go once each to the listener given for them.
+ *
+ * <p><b>The stats section</b> ({@link ProxyFile#stats()}) is not run here: whoever serves the
+ * admin endpoint reads it from {@link #file()} and, after a reload, from the
+ * {@link ReloadReport}.
+ *
  * <p>Thread-safe: reloads are serialized. {@link #close()} drains every bind at once.
  */
 public final class Deployment implements AutoCloseable {
@@ -49,7 +61,11 @@ public final class Deployment implements AutoCloseable {
     private record RunningBind(String frontend, BindLine bind, Proxy proxy) { }
 
     private final ProxyRuntime runtime;
-    private final ProxyListener listener;
+    /** Hears the groups' server state changes. */
+    private final ProxyListener servers;
+    private final Function<String, ProxyListener> listenerForFrontend;
+    /** The listener of each frontend running, by name. */
+    private Map<String, ProxyListener> frontendListeners = new LinkedHashMap<>();
     private final Map<String, UpstreamGroup> backends = new LinkedHashMap<>();
     /** Who uses each group: the file, and the routers of the proxies' configurations. */
     private final GroupUsers users = new GroupUsers();
@@ -64,9 +80,11 @@ public final class Deployment implements AutoCloseable {
     private long generation = 1;
     private boolean closed;
 
-    private Deployment(ProxyRuntime runtime, ProxyListener listener, FilePlan plan) {
+    private Deployment(ProxyRuntime runtime, ProxyListener servers, Function<String, ProxyListener> listenerForFrontend,
+            FilePlan plan) {
         this.runtime = runtime;
-        this.listener = listener;
+        this.servers = servers;
+        this.listenerForFrontend = listenerForFrontend;
         this.plan = plan;
     }
 
@@ -81,30 +99,60 @@ public final class Deployment implements AutoCloseable {
     }
 
     /**
-     * Starts the runtime, the backends and a proxy per bind.
+     * Starts the runtime, the backends and a proxy per bind, one listener for all.
      *
-     * @param listener hears every proxy's events (and every backend's server state changes)
+     * @param listener hears every proxy's events, and every backend's server state changes (once each)
      * @throws ConfigException with every error found in the file, or at the bind line of an
      *     address that could not be bound; then nothing is left running
      */
     public static Deployment start(ProxyFile file, ProxyListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return start(file, listener, name -> listener);
+    }
+
+    /**
+     * Starts the runtime, the backends and a proxy per bind, each frontend with its own listener;
+     * the backends' server state changes are not heard (the three-argument {@link #start(ProxyFile,
+     * ProxyListener, Function)} gives them a listener).
+     *
+     * @param listenerForFrontend a frontend's name to its listener (see the class comment)
+     * @throws ConfigException as {@link #start(ProxyFile, ProxyListener)} does
+     */
+    public static Deployment start(ProxyFile file, Function<String, ProxyListener> listenerForFrontend) {
+        return start(file, ProxyListener.NOOP, listenerForFrontend);
+    }
+
+    /**
+     * Starts the runtime, the backends and a proxy per bind, each frontend with its own listener.
+     *
+     * @param servers hears every backend's server state changes, once each (and nothing else)
+     * @param listenerForFrontend a frontend's name to its listener, called once per frontend when
+     *     it first runs (see the class comment); it must not return null, and must not block
+     * @throws ConfigException as {@link #start(ProxyFile, ProxyListener)} does
+     */
+    public static Deployment start(ProxyFile file, ProxyListener servers,
+            Function<String, ProxyListener> listenerForFrontend) {
         FilePlan plan = FilePlan.of(Objects.requireNonNull(file, "file"));
+        Objects.requireNonNull(servers, "servers");
+        Objects.requireNonNull(listenerForFrontend, "listenerForFrontend");
         ProxyRuntime runtime = FilePlan.runtimeBuilder(file.global()).start();
-        Deployment deployment = new Deployment(runtime, Objects.requireNonNull(listener, "listener"), plan);
+        Deployment deployment = new Deployment(runtime, servers, listenerForFrontend, plan);
         try {
             plan.backends().values().forEach(backend -> deployment.backends.put(backend.name(),
                     deployment.startGroup(backend)));
             for (FrontendPlan frontend : plan.frontends().values()) {
                 for (BindLine bind : frontend.section().binds()) {
-                    deployment.binds.put(bind.address(), deployment.open(frontend, bind, deployment.backends));
+                    deployment.binds.put(bind.address(), deployment.open(frontend, bind, deployment.backends,
+                            deployment.frontendListeners));
                 }
             }
         } catch (RuntimeException e) {
             deployment.close();
             throw e;
         }
-        LOGGER.info("Configuration {} generation 1: {} frontend(s) on {} bind(s), {} backend(s), {}", file.name(),
-                plan.frontends().size(), deployment.binds.size(), deployment.backends.size(), runtime);
+        LOGGER.info("Configuration {} generation 1: {} frontend(s) on {} bind(s), {} backend(s), {}{}", file.name(),
+                plan.frontends().size(), deployment.binds.size(), deployment.backends.size(), runtime,
+                file.stats().map(stats -> "; stats section " + stats.describe()).orElse(""));
         return deployment;
     }
 
@@ -113,13 +161,29 @@ public final class Deployment implements AutoCloseable {
         Duration connectTimeout = backend.section().timeoutConnect() != null
                 ? BackendPlan.noneIsLongest(backend.section().timeoutConnect().value())
                 : ProxyBuilder.DEFAULT_CONNECT_TIMEOUT;
-        group.start(runtime.upstreamRuntime(listener, connectTimeout));
+        // The deployment's, not a frontend's: a group serves several, and each change is reported once.
+        group.start(runtime.upstreamRuntime(servers, connectTimeout));
         // The file's use: ended by the reload that removes the backend.
         users.acquire(group);
         return group;
     }
 
-    private RunningBind open(FrontendPlan frontend, BindLine bind, Map<String, UpstreamGroup> groups) {
+    /**
+     * The listener of a frontend: the one in {@code listeners} (those of the generation being
+     * made), else a new one from {@code listenerForFrontend}, put there.
+     */
+    private ProxyListener listenerOf(String frontend, Map<String, ProxyListener> listeners) {
+        return listeners.computeIfAbsent(frontend, this::newListener);
+    }
+
+    private ProxyListener newListener(String frontend) {
+        return Objects.requireNonNull(listenerForFrontend.apply(frontend), () -> "listenerForFrontend returned null "
+                + "for frontend " + frontend + " (expected: a listener, or ProxyListener.NOOP)");
+    }
+
+    private RunningBind open(FrontendPlan frontend, BindLine bind, Map<String, UpstreamGroup> groups,
+            Map<String, ProxyListener> listeners) {
+        ProxyListener listener = listenerOf(frontend.section().name(), listeners);
         try {
             Proxy proxy = frontend.builder(bind, runtime, groups, users, listener).start();
             return new RunningBind(frontend.section().name(), bind, proxy);
@@ -180,6 +244,22 @@ public final class Deployment implements AutoCloseable {
     }
 
     /**
+     * Everything running now, of one generation: each frontend with its binds' proxies, each
+     * backend's group, the generation and the file. What an admin endpoint or a metrics layer
+     * enumerates; cheap (a copy of two small maps), so take one per request or scrape.
+     */
+    public synchronized DeploymentView view() {
+        Map<String, List<DeploymentView.Bind>> byFrontend = new LinkedHashMap<>();
+        // The file's order of frontends, then each one's binds in the file's order.
+        plan.frontends().keySet().forEach(name -> byFrontend.put(name, new ArrayList<>()));
+        binds.forEach((address, running) -> byFrontend.computeIfAbsent(running.frontend(), name -> new ArrayList<>())
+                .add(new DeploymentView.Bind(address, running.proxy())));
+        Map<String, DeploymentView.Frontend> frontends = new LinkedHashMap<>();
+        byFrontend.forEach((name, list) -> frontends.put(name, new DeploymentView.Frontend(name, list)));
+        return new DeploymentView(generation, plan.file(), runtime, frontends, backends);
+    }
+
+    /**
      * Applies a new file (see the class comment).
      *
      * @throws ConfigException with every error found, or a bind that failed; nothing changed then
@@ -191,6 +271,14 @@ public final class Deployment implements AutoCloseable {
         }
         FilePlan next = FilePlan.of(Objects.requireNonNull(file, "file"));
         requireReloadable(next);
+        // 0. The frontends' listeners: those kept keep theirs; those added get theirs now, in file
+        // order, before anything starts (a new frontend's binds may all be kept ones), and lose them
+        // again if the reload fails.
+        Map<String, ProxyListener> listeners = new LinkedHashMap<>();
+        for (String name : next.frontends().keySet()) {
+            ProxyListener kept = frontendListeners.get(name);
+            listeners.put(name, kept != null ? kept : newListener(name));
+        }
         // 1. New backends, started but not yet routed to.
         Map<String, UpstreamGroup> groups = new LinkedHashMap<>(backends);
         List<String> added = new ArrayList<>();
@@ -206,7 +294,7 @@ public final class Deployment implements AutoCloseable {
             for (FrontendPlan frontend : next.frontends().values()) {
                 for (BindLine bind : frontend.section().binds()) {
                     if (!binds.containsKey(bind.address())) {
-                        opened.put(bind.address(), open(frontend, bind, groups));
+                        opened.put(bind.address(), open(frontend, bind, groups, listeners));
                     }
                 }
             }
@@ -231,6 +319,7 @@ public final class Deployment implements AutoCloseable {
             for (BindLine bind : frontend.section().binds()) {
                 RunningBind running = binds.get(bind.address());
                 if (running != null) {
+                    ProxyListener listener = listenerOf(frontend.section().name(), listeners);
                     ProxyConfig config = frontend.builder(bind, runtime, groups, users, listener).build();
                     running.proxy().reconfigure(config);
                     now.put(bind.address(), new RunningBind(frontend.section().name(), bind, running.proxy()));
@@ -265,10 +354,18 @@ public final class Deployment implements AutoCloseable {
         if (file.global().maxConn() != null || plan.file().global().maxConn() != null) {
             runtime.maxConnections(file.global().maxConn() == null ? 0 : file.global().maxConn().value());
         }
+        List<String> addedFrontends = new ArrayList<>();
+        List<String> keptFrontends = new ArrayList<>();
+        next.frontends().keySet().forEach(name -> (plan.frontends().containsKey(name) ? keptFrontends : addedFrontends)
+                .add(name));
+        List<String> removedFrontends = plan.frontends().keySet().stream()
+                .filter(name -> !next.frontends().containsKey(name)).toList();
+        boolean statsChanged = !StatsSection.alike(plan.file().stats(), file.stats());
+        frontendListeners = listeners;
         plan = next;
         generation++;
         ReloadReport report = new ReloadReport(generation, List.copyOf(opened.keySet()), closedBinds, kept, added,
-                removed, updated);
+                removed, updated, addedFrontends, removedFrontends, keptFrontends, file.stats(), statsChanged);
         LOGGER.info("Configuration {} reloaded: {}", file.name(), report.summary());
         return report;
     }
@@ -296,7 +393,8 @@ public final class Deployment implements AutoCloseable {
                     continue;
                 }
                 ProxyConfig current = running.proxy().config();
-                ProxyConfig wanted = frontend.builder(bind, runtime, null, null, listener).build();
+                // Only compared: no frontend's listener is needed for that.
+                ProxyConfig wanted = frontend.builder(bind, runtime, null, null, ProxyListener.NOOP).build();
                 if (wanted.forwarding() != current.forwarding()
                         || wanted.spliceThreshold() != current.spliceThreshold()) {
                     Located<?> where = frontend.section().forwarding() != null ? frontend.section().forwarding()

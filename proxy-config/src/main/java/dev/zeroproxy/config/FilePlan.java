@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A parsed file turned into what the library builds, every setting checked by the library's own
  * builders, with nothing started or bound: what {@code zeroproxy check} reports on, and what a
- * start or a reload applies only once it is whole. Errors are gathered per section, so that one
+ * start or a reload applies only once it is whole. The stats section is not the proxy's: it is
+ * only checked not to share an address with a frontend. Errors are gathered per section, so that one
  * run reports each bad section.
  */
 final class FilePlan {
@@ -54,6 +55,12 @@ final class FilePlan {
             } catch (ConfigException e) {
                 errors.addAll(e.errors());
             }
+        }
+        BindLine taken = file.stats().map(stats -> binds.get(stats.address().value())).orElse(null);
+        if (taken != null) {
+            Located<InetSocketAddress> stats = file.stats().get().address();
+            errors.add(new ConfigError(stats.where(), "bind", stats.value() + " is bound by the stats section and "
+                    + "by a frontend (at " + taken.where() + ")", "an address of its own for the stats section", null));
         }
         if (!errors.isEmpty()) {
             // The loops' settings are checked once here and again by each frontend's builder: one error each.

@@ -12,8 +12,16 @@ import java.util.stream.Collectors;
 final class KeywordErrors {
     private KeywordErrors() { }
 
+    /** The second words of HAProxy's global {@code stats} keyword ({@code stats socket PATH}, ...). */
+    private static final List<String> GLOBAL_STATS = List.of("socket", "timeout", "maxconn", "bind-process");
+
     static void report(SectionKind kind, Statement line) {
         String keyword = line.keyword();
+        if (keyword.equals("stats") && kind != SectionKind.GLOBAL
+                && (line.argCount() == 0 || !GLOBAL_STATS.contains(line.arg(0).text()))) {
+            unknownStats(kind, line);
+            return;
+        }
         String section = kind.keyword();
         List<SectionKind> ours = Keywords.supportedIn(keyword);
         List<SectionKind> theirs = Keywords.haproxySections(keyword);
@@ -44,6 +52,29 @@ final class KeywordErrors {
             suggestion = Suggestions.closestKeyword(line.texts(), Keywords.supported(kind));
         }
         line.error(line.first(), 0, keyword, problem, expected, suggestion);
+    }
+
+    /**
+     * A {@code stats} line of a section whose second word is no keyword: HAProxy's table knows
+     * {@code stats} alone only in {@code global}, which would be the wrong thing to say of a
+     * misspelt {@code stats enabel} in a {@code listen}.
+     */
+    private static void unknownStats(SectionKind kind, Statement line) {
+        List<String> ours = new ArrayList<>();
+        for (String candidate : Keywords.supported(kind)) {
+            if (candidate.startsWith("stats ")) {
+                ours.add(candidate);
+            }
+        }
+        String expected = ours.isEmpty() ? "one of " + String.join(", ", Keywords.supported(kind))
+                : "one of " + String.join(", ", ours);
+        if (line.argCount() == 0) {
+            line.error(line.first(), 0, "stats", "'stats' needs a second word", expected, null);
+            return;
+        }
+        String written = "stats " + line.arg(0).text();
+        line.error(line.first(), 0, written, "'" + written + "' is not a keyword of section " + kind.keyword(),
+                expected, Suggestions.closestKeyword(line.texts(), ours));
     }
 
     /** "frontend or listen", "defaults, frontend or listen". */

@@ -31,24 +31,45 @@ final class Keywords {
     private static final Set<String> KNOWN = new HashSet<>();
     /** First words of keywords of several words ({@code timeout}, {@code option}, ...). */
     private static final Set<String> PREFIXES = new HashSet<>();
+    /** The stats section, as the answer to HAProxy's other ways of serving statistics. */
+    private static final String ADMIN = "ZeroProxy's admin endpoint (/metrics, /stats, /stats.json, /connections) is a "
+            + "listen section with 'mode http', 'bind 127.0.0.1:8404' and 'stats enable' (see docs/configuration.md)";
+    /** HAProxy's access control of its stats page, which the admin endpoint has none of. */
+    private static final String NO_USERS = "the admin endpoint has no users and changes nothing; keep its bind on "
+            + "the loopback address (the default) or a private network";
+    /** HAProxy's options of its stats page's look. */
+    private static final String FIXED_PAGE = "the admin endpoint's pages are fixed: ZeroProxy reads stats enable, "
+            + "stats uri and stats refresh";
     /** Why a few HAProxy keywords have no equivalent, and what to do instead. */
-    private static final Map<String, String> HINTS = Map.of(
-            "daemon", "run ZeroProxy in the foreground under a supervisor (systemd, a container runtime), "
-                    + "which restarts it and collects its output",
-            "log", "ZeroProxy logs through SLF4J: configure the logging backend",
-            "option tcplog", "ZeroProxy logs through SLF4J: configure the logging backend",
-            "user", "start ZeroProxy as the user it should run as",
-            "group", "start ZeroProxy as the user and group it should run as",
-            "chroot", "confine ZeroProxy with its supervisor (systemd, a container runtime)",
-            "hash-type", "'balance source' always hashes consistently",
-            "option splice-auto", "ZeroProxy's 'forwarding auto' splices bulk transfers",
-            "nosplice", "ZeroProxy's 'forwarding copy' never splices");
+    private static final Map<String, String> HINTS = Map.ofEntries(
+            Map.entry("daemon", "run ZeroProxy in the foreground under a supervisor (systemd, a container runtime), "
+                    + "which restarts it and collects its output"),
+            Map.entry("log", "ZeroProxy logs through SLF4J: configure the logging backend"),
+            Map.entry("option tcplog", "ZeroProxy logs through SLF4J: configure the logging backend"),
+            Map.entry("user", "start ZeroProxy as the user it should run as"),
+            Map.entry("group", "start ZeroProxy as the user and group it should run as"),
+            Map.entry("chroot", "confine ZeroProxy with its supervisor (systemd, a container runtime)"),
+            Map.entry("hash-type", "'balance source' always hashes consistently"),
+            Map.entry("option splice-auto", "ZeroProxy's 'forwarding auto' splices bulk transfers"),
+            Map.entry("nosplice", "ZeroProxy's 'forwarding copy' never splices"),
+            // The global "stats socket", "stats timeout", ...: one keyword in HAProxy's table.
+            Map.entry("stats", ADMIN),
+            Map.entry("stats auth", NO_USERS),
+            Map.entry("stats admin", NO_USERS),
+            Map.entry("stats realm", NO_USERS),
+            Map.entry("stats http-request", NO_USERS),
+            Map.entry("stats hide-version", FIXED_PAGE),
+            Map.entry("stats show-legends", FIXED_PAGE),
+            Map.entry("stats show-desc", FIXED_PAGE),
+            Map.entry("stats show-node", FIXED_PAGE),
+            Map.entry("stats scope", FIXED_PAGE));
 
     static {
         SUPPORTED.put(SectionKind.GLOBAL, ordered(List.of("maxconn", "nbthread", "hard-stop-after", "transport")));
         SUPPORTED.put(SectionKind.DEFAULTS, ordered(List.of("mode"), FRONTEND_SETTINGS, BACKEND_SETTINGS));
         List<String> frontend = List.of("mode", "bind", "maxconn", "timeout client", "timeout client-fin",
-                "tcp-request connection", "acl", "default_backend", "use_backend", "forwarding", "splice-threshold");
+                "tcp-request connection", "acl", "default_backend", "use_backend", "forwarding", "splice-threshold",
+                "stats enable", "stats uri", "stats refresh");
         SUPPORTED.put(SectionKind.FRONTEND, ordered(frontend));
         List<String> backend = new ArrayList<>(List.of("mode"));
         backend.addAll(BACKEND_SETTINGS);

@@ -1,9 +1,12 @@
 package dev.zeroproxy.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@code defaults}, {@code frontend}, {@code backend} or {@code listen} section while it is read:
@@ -23,18 +26,51 @@ final class ProxySection {
     final Map<String, Acl> acls = new LinkedHashMap<>();
     final List<ServerLine> servers = new ArrayList<>();
     final Map<String, Integer> serverLines = new LinkedHashMap<>();
+    /** Bind addresses written without a host ({@code :8404}): the loopback address in the stats section. */
+    final Set<SourcePosition> hostlessBinds = new HashSet<>();
+    /**
+     * Its own lines (not its defaults') other than {@code mode}, {@code bind} and {@code stats},
+     * each read without error: what the stats section may not have.
+     */
+    final List<Located<String>> ownLines = new ArrayList<>();
     boolean bindFailed;
     boolean serverFailed;
+    /** Where its first line starting with {@code stats} is, right or wrong: it means to be the stats section. */
+    SourcePosition statsLine;
+    /** One of its {@code stats} lines was wrong: a missing {@code stats enable} is not another error. */
+    boolean statsFailed;
+    Located<Boolean> statsEnable;
+    Located<String> statsUri;
+    Located<Duration> statsRefresh;
     /** Its header is wrong (a duplicate name, say): its lines are read for errors, the file-wide checks skip it. */
     boolean discarded;
     private final List<AccessLine> resolvedRules = new ArrayList<>();
     private final List<UseBackendLine> resolvedUses = new ArrayList<>();
+
+    /** The {@code default_backend} of its defaults, before a {@code listen}'s own name replaces it; null if none. */
+    final Located<String> defaultsBackend;
 
     ProxySection(SectionKind kind, String name, SourcePosition where, ProxySettings settings) {
         this.kind = kind;
         this.name = name;
         this.where = where;
         this.settings = settings;
+        this.defaultsBackend = settings.defaultBackend;
+    }
+
+    /** Whether it is the stats section (or one more, an error): a frontend or listen with a {@code stats} line. */
+    boolean isStats() {
+        return kind.acceptsClients() && statsLine != null;
+    }
+
+    /** Whether its mode, its own or its defaults', is {@code http}. */
+    boolean isHttp() {
+        return settings.mode != null && settings.mode.value().equals("http");
+    }
+
+    /** Whether its mode was written in a defaults section above it rather than in it. */
+    boolean inheritsMode() {
+        return settings.mode != null && settings.mode.where().line() < where.line();
     }
 
     /** A {@code tcp-request connection} line, its condition not yet looked up. */

@@ -12,6 +12,8 @@ import java.time.Duration;
  * its own lines overwrite them, the last line of a keyword winning as in HAProxy.
  */
 final class ProxySettings {
+    /** {@code mode tcp} or {@code mode http}; its position tells a section's own line from its defaults'. */
+    Located<String> mode;
     Located<Integer> maxConn;
     Located<Duration> timeoutClient;
     Located<Duration> timeoutClientFin;
@@ -34,6 +36,7 @@ final class ProxySettings {
 
     ProxySettings copy() {
         ProxySettings copy = new ProxySettings();
+        copy.mode = mode;
         copy.maxConn = maxConn;
         copy.timeoutClient = timeoutClient;
         copy.timeoutClientFin = timeoutClientFin;

@@ -82,7 +82,9 @@ class ConfigErrorsTest {
                 new Case(inGlobal("daemon"), "2:5", "daemon", "run ZeroProxy in the foreground under a supervisor"),
                 new Case(inGlobal("user haproxy"), "2:5", "user", "HAProxy keyword ZeroProxy does not support"),
                 new Case(inGlobal("chroot /var/empty"), "2:5", "chroot", "HAProxy keyword ZeroProxy does not support"),
-                new Case(inGlobal("stats socket /run/haproxy.sock"), "2:5", "stats", "HAProxy keyword ZeroProxy"),
+                new Case(inGlobal("stats socket /run/haproxy.sock"), "2:5", "stats", "'stats' is an HAProxy keyword "
+                        + "ZeroProxy does not support: ZeroProxy's admin endpoint (/metrics, /stats, /stats.json, "
+                        + "/connections) is a listen section with 'mode http', 'bind 127.0.0.1:8404' and 'stats enable'"),
                 new Case(inBackend("cookie SRV insert"), "6:5", "cookie", "HAProxy keyword ZeroProxy does not support"),
                 new Case(inBackend("option tcp-check"), "6:5", "option tcp-check", "HAProxy keyword ZeroProxy does"),
                 new Case(inBackend("tcp-check connect"), "6:5", "tcp-check connect", "HAProxy keyword ZeroProxy"),
@@ -100,9 +102,10 @@ class ConfigErrorsTest {
                 new Case(inDefaults("tcp-request connection reject"), "2:5", "tcp-request connection",
                         "not supported in section defaults"),
                 new Case(inFrontend("daemon"), "4:5", "daemon", "an HAProxy keyword of section global ZeroProxy does"),
-                new Case(inFrontend("mode http"), "4:10", "mode",
-                        "ZeroProxy is a TCP proxy; mode http is not supported (expected: tcp)"),
-                new Case(inDefaults("mode health"), "2:10", "mode", "mode health is not supported (expected: tcp)"),
+                new Case(inFrontend("mode http"), "4:10", "mode", "ZeroProxy is a TCP proxy; mode http is supported "
+                        + "only in the stats section (a listen section with 'stats enable') (expected: tcp)"),
+                new Case(inDefaults("mode health"), "2:10", "mode", "mode health is not supported (expected: tcp (http "
+                        + "only in the stats section"),
                 new Case(inFrontend("\"timeout client\" 5s"), "4:5", "timeout client", "its words are quoted together"),
                 new Case(inFrontend(".if defined(X)"), "4:5", ".if", "is not a keyword of section frontend"),
                 // Arguments

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -335,9 +336,11 @@ class DeploymentReloadTest {
             ReloadReport three = deployment.reload(Running.file(third));
 
             assertEquals(new ReloadReport(2, List.of(loopback(admin)), List.of(), List.of(loopback(web)),
-                    List.of("canary"), List.of(), List.of("app")), two);
+                    List.of("canary"), List.of(), List.of("app"), List.of("admin"), List.of(), List.of("web"),
+                    Optional.empty(), false), two);
             assertEquals(new ReloadReport(3, List.of(), List.of(loopback(web)), List.of(loopback(admin)),
-                    List.of(), List.of("app"), List.of("canary")), three);
+                    List.of(), List.of("app"), List.of("canary"), List.of(), List.of("web"), List.of("admin"),
+                    Optional.empty(), false), three);
             assertEquals(3, deployment.generation());
             assertEquals(Map.of(loopback(admin), "admin"), deployment.frontends());
             assertEquals(Set.of("canary"), deployment.backends().keySet());

@@ -43,7 +43,7 @@ class HaproxyAcceptsOurFilesTest {
         try (var listing = Files.list(directory)) {
             listing.filter(path -> path.toString().endsWith(".cfg")).sorted().forEach(files::add);
         }
-        assertEquals(3, files.size(), files::toString);
+        assertEquals(4, files.size(), files::toString);
         for (Path file : files) {
             assertBothAccept(file);
         }

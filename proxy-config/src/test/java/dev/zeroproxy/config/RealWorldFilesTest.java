@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RealWorldFilesTest {
     private static final Pattern LOOPBACK_PORT = Pattern.compile("127\\.0\\.0\\.1:(\\d+)");
-    private static final List<String> FILES = List.of("postgresql.cfg", "redis.cfg", "tls-passthrough.cfg");
+    private static final List<String> FILES = List.of("postgresql.cfg", "redis.cfg", "tls-passthrough.cfg",
+            "mysql-stats.cfg");
     private static final int PAYLOAD = 256 * 1024;
 
     @Test
@@ -166,6 +167,29 @@ class RealWorldFilesTest {
                     }
                 }
                 assertEquals(Set.of(1, 2), servers, "round robin over tls-public");
+            }
+        }
+    }
+
+    @Test
+    void mysqlRunsItsDatabaseFrontendAndLeavesTheStatsSectionToTheAdminEndpoint() throws Exception {
+        String text = text("mysql-stats.cfg");
+        ProxyFile original = Configs.running("mysql-stats.cfg", text);
+        StatsSection stats = original.stats().orElseThrow();
+        assertEquals("127.0.0.1:8404/stats, refresh 10s", stats.describe(), "':8404' is loopback");
+        try (TaggedServer db1 = TaggedServer.start(1);
+                TaggedServer db2 = TaggedServer.start(2);
+                TaggedServer db3 = TaggedServer.start(3)) {
+            Map<Integer, Integer> ports = bindsToFreePorts(original);
+            ports.put(13306, db1.address().getPort());
+            ports.put(13307, db2.address().getPort());
+            ports.put(13308, db3.address().getPort());
+
+            try (Deployment deployment = Running.start(withPorts(text, ports), new RecordingListener())) {
+                assertEquals(List.of("mysql"), List.copyOf(new LinkedHashSet<>(deployment.frontends().values())));
+                assertEquals(Set.of("mysql-primary"), deployment.backends().keySet());
+                assertEquals(1, Session.exchange(loopback(ports.get(3306)), 7, PAYLOAD), "the primary, not a backup");
+                assertTrue(stats.servesAs(deployment.file().stats().orElseThrow()));
             }
         }
     }
