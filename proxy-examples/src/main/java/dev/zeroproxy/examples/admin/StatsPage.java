@@ -1,6 +1,7 @@
 package dev.zeroproxy.examples.admin;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -64,7 +65,7 @@ final class StatsPage {
                 .append("<br>direct memory held: ").append(Figures.bytes(p.directMemoryUsed()))
                 .append("<br>queued for slow readers: ").append(Figures.bytes(p.bytesQueued()))
                 .append(", ").append(p.memoryBudgetPauses()).append(" budget pause(s)");
-        out.append("</td><td>taken ").append(p.at()).append("<br>")
+        out.append("</td><td>taken ").append(p.at().truncatedTo(ChronoUnit.SECONDS)).append("<br>")
                 .append(refresh.isZero() ? "no automatic refresh"
                         : "refreshes every " + refresh.toSeconds() + " s")
                 .append("<br><a href=\"/stats.json\">/stats.json</a> <a href=\"/connections\">/connections</a>")

@@ -116,6 +116,19 @@ final class AdminFixture implements AutoCloseable {
         }
     }
 
+    /** {@link #exchange(long, int)} through {@code target}, a proxy of another fixture. */
+    static void exchange(InetSocketAddress target, long seed, int size) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(target, 5_000);
+            socket.setSoTimeout(15_000);
+            byte[] sent = Payload.bytes(seed, size);
+            socket.getOutputStream().write(sent);
+            assertArrayEquals(sent, socket.getInputStream().readNBytes(size), "the echo of connection " + seed);
+            socket.shutdownOutput();
+            assertEquals(-1, socket.getInputStream().read(), "a clean end after the echo");
+        }
+    }
+
     /** A connection left open after {@code size} random bytes went through and came back, checked. */
     Socket open(long seed, int size) throws IOException {
         Socket socket = new Socket();
