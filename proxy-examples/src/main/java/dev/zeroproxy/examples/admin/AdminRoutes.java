@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +65,11 @@ final class AdminRoutes {
 
     /** A failed answer as a 500, its cause logged: a bug or a supplier that threw. */
     AdminReply failure(String uri, Throwable cause) {
-        Throwable root = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null
-                ? cause.getCause() : cause;
+        Throwable root = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        if (root instanceof RejectedExecutionException) {
+            // The worker stopped: the endpoint is closing, its channels next.
+            return AdminReply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, uri + ": the admin endpoint is closing");
+        }
         LOGGER.warn("admin endpoint: {} failed", uri, root);
         return AdminReply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, uri + ": failed: " + root);
     }

@@ -66,9 +66,11 @@ final class StatsJson {
         json.name("weight").value(s.weight()).name("backup").value(s.backup());
         sessions(json, s.current(), s.max(), s.limit(), s.total());
         bytes(json, s.bytesIn(), s.bytesOut(), s.bytesSpliced(), s.splicedShare());
+        // Grouped as the page's columns (and HAProxy's econ, eresp, wretr, cli_abrt).
         json.name("errors").beginObject().name("connect").value(s.connectErrors())
-                .name("server_aborts").value(s.serverAborts()).endObject()
-                .name("client_aborts").value(s.clientAborts()).name("retries").value(s.retries()).name("check");
+                .name("response").value(s.serverAborts()).endObject()
+                .name("warnings").beginObject().name("retries").value(s.retries()).endObject()
+                .name("aborts").beginObject().name("client").value(s.clientAborts()).endObject().name("check");
         StatsReport.Check check = s.check();
         if (check == null) {
             json.nullValue();
