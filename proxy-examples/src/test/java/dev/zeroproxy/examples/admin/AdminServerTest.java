@@ -225,6 +225,17 @@ class AdminServerTest {
     }
 
     @Test
+    void aRequestThatIsNotHttpIsA400AndTheConnectionIsClosed() throws Exception {
+        try (AdminFixture f = new AdminFixture(); Socket socket = new Socket("127.0.0.1", f.admin.localAddress().getPort())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write("GET /stats HTTP/1.1 extra words\r\nHost a\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(all.matches("(?s)HTTP/1\\.[01] 400 Bad Request\r\n.*bad request \\(expected: .*"), all);
+        }
+    }
+
+    @Test
     void closingTheAdminServerFreesItsPortAndLeavesTheProxyServing() throws Exception {
         try (AdminFixture f = new AdminFixture()) {
             int port = f.admin.localAddress().getPort();
