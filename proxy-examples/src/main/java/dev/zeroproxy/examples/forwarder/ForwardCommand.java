@@ -6,6 +6,8 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.TcpOption;
+import dev.zeroproxy.examples.admin.AdminOptions;
+import dev.zeroproxy.examples.admin.StatsSource;
 import dev.zeroproxy.upstream.Balance;
 import dev.zeroproxy.upstream.HealthCheck;
 import dev.zeroproxy.upstream.ServerSpec;
@@ -140,6 +142,9 @@ public final class ForwardCommand implements Callable<Integer> {
     @Mixin
     private EdgeOptions edge = new EdgeOptions();
 
+    @Mixin
+    private AdminOptions admin = new AdminOptions();
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
                     + " and Netty's debug output) (default: info).")
@@ -186,7 +191,7 @@ public final class ForwardCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize((int) splicePipeSize)
-                .listener(listener);
+                .listener(admin.listener(listener));
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
         }
@@ -217,10 +222,15 @@ public final class ForwardCommand implements Callable<Integer> {
             throw usage(e.getMessage() + " (expected: a free local address for --listen)");
         }
         warnAboutIneffectiveSettings(proxy);
+        admin.start(StatsSource.of("forward", proxy), proxy);
         LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
                 HostPortConverter.format(proxy.localAddress()), describe(group),
                 proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
-        return lifetime.run(proxy, listener);
+        try {
+            return lifetime.run(proxy, listener);
+        } finally {
+            admin.close();
+        }
     }
 
 

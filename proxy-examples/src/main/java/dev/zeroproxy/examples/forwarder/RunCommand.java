@@ -6,6 +6,8 @@ import dev.zeroproxy.config.ConfigParser;
 import dev.zeroproxy.config.Deployment;
 import dev.zeroproxy.config.ProxyFile;
 import dev.zeroproxy.config.ReloadReport;
+import dev.zeroproxy.examples.admin.AdminOptions;
+import dev.zeroproxy.examples.admin.StatsSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,6 +45,9 @@ public final class RunCommand implements Callable<Integer> {
                     + " SIGHUP.")
     private Path file;
 
+    @Mixin
+    private AdminOptions admin = new AdminOptions();
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (default: info).")
     private LogLevel logLevel; // Applied by Main before parsing (see LogLevel).
@@ -58,10 +64,11 @@ public final class RunCommand implements Callable<Integer> {
         ForwarderListener listener = new ForwarderListener();
         Deployment deployment;
         try {
-            deployment = Deployment.start(parsed, listener);
+            deployment = Deployment.start(parsed, admin.listener(listener));
         } catch (ConfigException e) {
             throw ConfigFiles.usage(spec, file, e);
         }
+        admin.start(StatsSource.of(deployment), deployment);
         Map<InetSocketAddress, String> frontends = deployment.frontends();
         deployment.proxies().forEach((bind, proxy) -> LOGGER.info("zeroproxy frontend {} listening on {} -> {}"
                 + " (transport {}, mode {})", frontends.get(bind), HostPortConverter.format(proxy.localAddress()),
@@ -69,7 +76,11 @@ public final class RunCommand implements Callable<Integer> {
                 proxy.config().forwarding().name().toLowerCase(java.util.Locale.ROOT)));
         LOGGER.info("zeroproxy running {} (generation 1): {} frontend bind(s), {} backend(s); SIGHUP reloads it",
                 file, deployment.proxies().size(), deployment.backends().size());
-        return new UntilSignal().run(served(deployment), listener);
+        try {
+            return new UntilSignal().run(served(deployment), listener);
+        } finally {
+            admin.close();
+        }
     }
 
     private Served served(Deployment deployment) {
