@@ -5,6 +5,7 @@ import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.upstream.Balance;
 import dev.zeroproxy.upstream.HealthCheck;
@@ -140,6 +141,9 @@ public final class ForwardCommand implements Callable<Integer> {
     @Mixin
     private EdgeOptions edge = new EdgeOptions();
 
+    @Mixin
+    private ObservabilityOptions observability = new ObservabilityOptions();
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
                     + " and Netty's debug output) (default: info).")
@@ -186,7 +190,7 @@ public final class ForwardCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize((int) splicePipeSize)
-                .listener(listener);
+                .listener(ProxyListener.all(listener, observability.accessLogOf("forward")));
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
         }
@@ -207,20 +211,28 @@ public final class ForwardCommand implements Callable<Integer> {
             // SO_REUSEPORT (nio) always has: nothing to set there, and nothing to refuse.
             builder.socketOption(TcpOption.SO_REUSEPORT, reusePort);
         }
-        Proxy proxy;
+        // Opened before anything is bound: a path that cannot be opened is a usage error.
+        AccessLogOutput accessLog = observability.openAccessLog(spec);
         try {
-            // start() validates every setting before it binds, so a refused setting leaves nothing bound.
-            proxy = builder.start();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw usage(SettingMessages.inOptionTerms(e));
-        } catch (ProxyBindException e) {
-            throw usage(e.getMessage() + " (expected: a free local address for --listen)");
+            Proxy proxy;
+            try {
+                // start() validates every setting before it binds, so a refused setting leaves nothing bound.
+                proxy = builder.start();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw usage(SettingMessages.inOptionTerms(e));
+            } catch (ProxyBindException e) {
+                throw usage(e.getMessage() + " (expected: a free local address for --listen)");
+            }
+            warnAboutIneffectiveSettings(proxy);
+            LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
+                    HostPortConverter.format(proxy.localAddress()), describe(group),
+                    proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
+            return observability.withStats(proxy::stats, () -> lifetime.run(proxy, listener));
+        } finally {
+            if (accessLog != null) {
+                accessLog.close(); // after the drain: the last connections' lines are written
+            }
         }
-        warnAboutIneffectiveSettings(proxy);
-        LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
-                HostPortConverter.format(proxy.localAddress()), describe(group),
-                proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
-        return lifetime.run(proxy, listener);
     }
 
 

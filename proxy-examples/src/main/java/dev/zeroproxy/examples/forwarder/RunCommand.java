@@ -1,5 +1,6 @@
 package dev.zeroproxy.examples.forwarder;
 
+import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.config.ConfigException;
 import dev.zeroproxy.config.ConfigParser;
@@ -14,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
                     + " SIGHUP.")
     private Path file;
 
+    @Mixin
+    private ObservabilityOptions observability = new ObservabilityOptions();
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (default: info).")
     private LogLevel logLevel; // Applied by Main before parsing (see LogLevel).
@@ -56,20 +61,32 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ProxyFile parsed = ConfigFiles.read(spec, file);
         ForwarderListener listener = new ForwarderListener();
-        Deployment deployment;
+        // Opened before anything is bound: a path that cannot be opened is a usage error.
+        AccessLogOutput accessLog = observability.openAccessLog(spec);
         try {
-            deployment = Deployment.start(parsed, listener);
-        } catch (ConfigException e) {
-            throw ConfigFiles.usage(spec, file, e);
+            Deployment deployment;
+            try {
+                // TODO(lead): with Deployment.start(ProxyFile, Function<String, ProxyListener>): Deployment.start(parsed, frontend -> ProxyListener.all(listener, observability.accessLogOf(frontend)))
+                // Until then one access log serves every frontend: named after the only one, or "-".
+                String frontend = parsed.frontends().size() == 1 ? parsed.frontends().get(0).name() : "-";
+                deployment = Deployment.start(parsed, ProxyListener.all(listener, observability.accessLogOf(frontend)));
+            } catch (ConfigException e) {
+                throw ConfigFiles.usage(spec, file, e);
+            }
+            Map<InetSocketAddress, String> frontends = deployment.frontends();
+            deployment.proxies().forEach((bind, proxy) -> LOGGER.info("zeroproxy frontend {} listening on {} -> {}"
+                    + " (transport {}, mode {})", frontends.get(bind), HostPortConverter.format(proxy.localAddress()),
+                    proxy.config().upstream(), proxy.config().transport().name(),
+                    proxy.config().forwarding().name().toLowerCase(java.util.Locale.ROOT)));
+            LOGGER.info("zeroproxy running {} (generation 1): {} frontend bind(s), {} backend(s); SIGHUP reloads it",
+                    file, deployment.proxies().size(), deployment.backends().size());
+            return observability.withStats(deployment::stats,
+                    () -> new UntilSignal().run(served(deployment), listener));
+        } finally {
+            if (accessLog != null) {
+                accessLog.close(); // after the drain: the last connections' lines are written
+            }
         }
-        Map<InetSocketAddress, String> frontends = deployment.frontends();
-        deployment.proxies().forEach((bind, proxy) -> LOGGER.info("zeroproxy frontend {} listening on {} -> {}"
-                + " (transport {}, mode {})", frontends.get(bind), HostPortConverter.format(proxy.localAddress()),
-                proxy.config().upstream(), proxy.config().transport().name(),
-                proxy.config().forwarding().name().toLowerCase(java.util.Locale.ROOT)));
-        LOGGER.info("zeroproxy running {} (generation 1): {} frontend bind(s), {} backend(s); SIGHUP reloads it",
-                file, deployment.proxies().size(), deployment.backends().size());
-        return new UntilSignal().run(served(deployment), listener);
     }
 
     private Served served(Deployment deployment) {
