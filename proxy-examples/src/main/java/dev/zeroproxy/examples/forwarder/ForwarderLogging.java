@@ -30,9 +30,10 @@ import java.util.function.Supplier;
  *   <li>An exception logged with a line prints its stack trace, except a network error, which
  *       prints one line ({@link OneLineNetworkErrors}).
  *   <li>Netty's loggers stay at WARN: at debug it logs ~50 lines of start-up detail.
- *   <li>The engine's proxy start/stop lines ({@code ProxyServer}) and an upstream group's state
- *       lines ({@code GroupHealth}) are at WARN: the forwarder's ready line, stop summary and
- *       state-change lines say the same.
+ *   <li>The engine's proxy start/stop lines ({@code ProxyServer}), an upstream group's state
+ *       lines ({@code GroupHealth}) and a configuration's start and reload lines
+ *       ({@code Deployment}) are at WARN: the forwarder's ready lines, stop summary, state-change
+ *       and reload lines say the same.
  *   <li>The access logger ({@value AccessLog#LOGGER_NAME}) is off and detached from the rest:
  *       its lines go only where {@code --access-log} says.
  * </ul>
@@ -63,12 +64,8 @@ public final class ForwarderLogging extends ContextAwareBase implements Configur
         stderr.setEncoder(encoder);
         stderr.start();
 
-        Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.addAppender(stderr);
-        root.setLevel(Level.INFO);
-        context.getLogger("io.netty").setLevel(Level.WARN);
-        context.getLogger("dev.zeroproxy.internal.ProxyServer").setLevel(Level.WARN);
-        context.getLogger("dev.zeroproxy.upstream.GroupHealth").setLevel(Level.WARN);
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(stderr);
+        LogLevel.INFO.applyTo(context);
         Logger access = context.getLogger(AccessLog.LOGGER_NAME);
         access.setLevel(Level.OFF);
         access.setAdditive(false);

@@ -49,9 +49,16 @@ enum LogLevel {
 
     /** Sets this level on the forwarder's Logback context; does nothing under another SLF4J binding. */
     void apply() {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            applyTo(context);
         }
+    }
+
+    /**
+     * Sets the levels of {@code context} for this level: the root, and the loggers whose lines
+     * the forwarder's own say already (kept at WARN but at trace).
+     */
+    void applyTo(LoggerContext context) {
         Level level = Level.toLevel(name());
         context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(level);
         boolean trace = this == TRACE;
@@ -64,6 +71,8 @@ enum LogLevel {
         // Each server state change is the forwarder's one line (ForwarderListener); the group's own
         // INFO line would repeat it. Its warnings still show.
         context.getLogger("dev.zeroproxy.upstream.GroupHealth").setLevel(trace ? null : atLeast(Level.WARN));
+        // run's own start and reload lines say what a configuration's would.
+        context.getLogger("dev.zeroproxy.config.Deployment").setLevel(trace ? null : atLeast(Level.WARN));
         context.putProperty(OneLineNetworkErrors.FULL_TRACES, Boolean.toString(trace));
     }
 
