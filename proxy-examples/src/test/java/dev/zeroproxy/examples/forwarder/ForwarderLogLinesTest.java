@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class ForwarderLogLinesTest {
-    private static final String LINE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |DEBUG) \\w+: .*";
+    private static final String LINE =
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |DEBUG) \\w+: .*";
 
     /** A loopback port nobody listens on. */
     private static int closedPort() throws IOException {

@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
-/** {@code %networkEx}: a network error is one line, anything else its whole stack trace, and at trace everything whole. */
+/**
+ * {@code %networkEx}: a network error is one line, anything else its whole stack trace, and at
+ * trace everything whole.
+ */
 class OneLineNetworkErrorsTest {
 
     private static String render(Throwable thrown, boolean fullTraces) {
