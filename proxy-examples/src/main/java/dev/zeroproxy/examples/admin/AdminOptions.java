@@ -35,45 +35,70 @@ public final class AdminOptions {
     private final ServerTraffic traffic = new ServerTraffic();
     private Supplier<String> metrics;
     private AdminServer server;
+    /** A configuration file's stats section ({@code run -f}), used when there is no {@code --admin}. */
+    private FileEndpoint fromFile;
 
     /** For picocli. */
     public AdminOptions() { }
 
-    /** Whether {@code --admin} was given. */
+    /**
+     * A configuration file's admin endpoint ({@code listen ... stats enable}): where, how often
+     * the page refreshes, and the path of its page ({@code stats uri}). {@code --admin} and
+     * {@code --stats-refresh}, when given, win over it.
+     */
+    public record FileEndpoint(InetSocketAddress address, Duration refresh, String statsPath) { }
+
+    /** Whether an admin endpoint is asked for (by {@code --admin}, or by the file). */
     public boolean enabled() {
+        return address != null || fromFile != null;
+    }
+
+    /** Whether {@code --admin} was given: then the file's stats section is not used. */
+    public boolean givenOnCommandLine() {
         return address != null;
     }
 
-    /** The address {@code --admin} asked for, or null. */
-    public InetSocketAddress address() {
-        return address;
+    /** The configuration file's endpoint, or null for none; takes effect at the next {@link #start}. */
+    public void fromFile(FileEndpoint endpoint) {
+        this.fromFile = endpoint;
     }
 
-    /** The text {@code /metrics} serves (a Prometheus registry's scrape); without it, /metrics is off. */
+    /** The text of {@code /metrics}; without it, {@code /metrics} answers that metrics are off. */
     public void metrics(Supplier<String> scrape) {
         this.metrics = scrape;
     }
 
     /**
-     * {@code listener} and, with {@code --admin}, the per-server counting the stats page shows:
-     * what to give the proxies as their listener.
+     * What the admin endpoint needs to hear, for the per-server columns: this traffic counter
+     * (a listener), or {@link ProxyListener#NOOP} without an endpoint. Give it to every proxy
+     * shown and to the upstream groups' listener.
      */
+    public ProxyListener traffic() {
+        return enabled() ? traffic : ProxyListener.NOOP;
+    }
+
+    /** {@code listener} and the traffic counter together (just {@code listener} without an endpoint). */
     public ProxyListener listener(ProxyListener listener) {
-        return address == null ? listener : ProxyListener.all(listener, traffic);
+        return enabled() ? ProxyListener.all(listener, traffic) : listener;
     }
 
     /**
-     * Starts the admin server on {@code source}'s loops if {@code --admin} was given. If it cannot
-     * (the address is taken), closes {@code running} and ends the command as a usage error (exit
-     * 2) naming the address, as a {@code --listen} that cannot be bound does.
+     * Starts the admin server showing {@code source}, if one is asked for. If its address
+     * cannot be bound, {@code running} (the proxies just started) is closed and the failure
+     * is a usage error naming the address (exit 2).
      */
     public void start(StatsSource source, AutoCloseable running) {
-        if (address == null) {
+        if (!enabled()) {
             return;
         }
-        AdminServer.Builder builder = AdminServer.builder(source).address(address).traffic(traffic);
-        if (refresh != null) {
-            builder.refresh(refresh);
+        InetSocketAddress at = address != null ? address : fromFile.address();
+        Duration every = refresh != null ? refresh : address == null ? fromFile.refresh() : null;
+        AdminServer.Builder builder = AdminServer.builder(source).address(at).traffic(traffic);
+        if (every != null) {
+            builder.refresh(every);
+        }
+        if (address == null && fromFile.statsPath() != null && !fromFile.statsPath().equals("/stats")) {
+            builder.statsPath(fromFile.statsPath());
         }
         if (metrics != null) {
             builder.metrics(metrics);
@@ -82,19 +107,42 @@ public final class AdminOptions {
             server = builder.start();
         } catch (ProxyBindException e) {
             closeQuietly(running);
-            throw new ParameterException(command.commandLine(),
-                    e.getMessage() + " (expected: a free local address for --admin)");
+            throw new ParameterException(command.commandLine(), e.getMessage() + " (expected: a free local address for "
+                    + (address != null ? "--admin" : "the configuration file's stats section") + ")");
         }
     }
 
-    /** Stops the admin server, if one runs; idempotent. */
+    /**
+     * A reload changed the file's stats section to {@code endpoint} (null: removed): the
+     * server moves there (or stops). With {@code --admin} given, the file's section is not
+     * used and this does nothing. A new address that cannot be bound leaves no endpoint,
+     * and is logged; the proxies go on.
+     */
+    public void reloaded(FileEndpoint endpoint, StatsSource source) {
+        if (address != null) {
+            return;
+        }
+        close();
+        server = null;
+        fromFile = endpoint;
+        if (endpoint == null) {
+            return;
+        }
+        try {
+            start(source, () -> { });
+        } catch (ParameterException e) {
+            org.slf4j.LoggerFactory.getLogger(AdminOptions.class).warn("admin endpoint not moved: {}", e.getMessage());
+        }
+    }
+
+    /** Stops the admin server, if one runs; the proxies go on. */
     public void close() {
         if (server != null) {
             server.close();
         }
     }
 
-    /** The running admin server, or null: for tests. */
+    /** The running server, or null. */
     public AdminServer server() {
         return server;
     }

@@ -30,9 +30,12 @@ final class AdminRoutes {
     private final Supplier<String> metrics;
     private final Duration refresh;
     private final Executor worker;
+    /** Another path for the stats page (a configuration file's {@code stats uri}), or null. */
+    private final String statsAlias;
 
     AdminRoutes(StatsSource source, StatsCollector collector, Supplier<String> metrics, Duration refresh,
-            Executor worker) {
+            Executor worker, String statsAlias) {
+        this.statsAlias = statsAlias;
         this.source = Objects.requireNonNull(source, "source");
         this.collector = Objects.requireNonNull(collector, "collector");
         this.metrics = metrics;
@@ -47,7 +50,8 @@ final class AdminRoutes {
                     + ": method not allowed (expected: GET or HEAD; this endpoint is read-only)"));
         }
         QueryStringDecoder query = new QueryStringDecoder(uri);
-        return switch (query.path()) {
+        String path = query.path().equals(statsAlias) ? "/stats" : query.path();
+        return switch (path) {
             case "/" -> done(AdminReply.ok(AdminReply.HTML, IndexPage.HTML));
             case "/metrics" -> metrics == null
                     ? done(AdminReply.text(HttpResponseStatus.NOT_FOUND, "/metrics: metrics are off (this"

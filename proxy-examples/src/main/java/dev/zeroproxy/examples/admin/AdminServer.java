@@ -91,11 +91,14 @@ public final class AdminServer implements AutoCloseable {
         }
         closed = true;
         worker.shutdownNow();
-        if (loops.isShuttingDown()) {
-            return; // The loops close every channel registered with them as they stop.
+        if (!loops.isTerminated()) {
+            // Also while the loops shut down (the proxy closed first): they still run tasks until
+            // they terminate, and a port still accepting after close would surprise the caller.
+            serverChannel.close();
+            children.forEach(Channel::close);
         }
-        serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        children.forEach(Channel::close);
+        // Once terminated, the loops have closed every channel registered with them.
+        serverChannel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** Settings of an {@link AdminServer}; not thread-safe. */
@@ -105,6 +108,7 @@ public final class AdminServer implements AutoCloseable {
         private Duration refresh = DEFAULT_REFRESH;
         private Supplier<String> metrics;
         private ServerTraffic traffic;
+        private String statsPath;
 
         private Builder(StatsSource source) {
             this.source = Objects.requireNonNull(source, "source");
@@ -136,6 +140,19 @@ public final class AdminServer implements AutoCloseable {
         }
 
         /**
+         * Another path that serves the stats page, besides {@code /stats}: a configuration
+         * file's {@code stats uri}. Default: none.
+         */
+        public Builder statsPath(String path) {
+            Objects.requireNonNull(path, "path");
+            if (!path.startsWith("/")) {
+                throw new InvalidSettingException("statsPath", path, "a path starting with /");
+            }
+            this.statsPath = path;
+            return this;
+        }
+
+        /**
          * The per-server bytes, aborts, retries and state changes, as counted by a listener on
          * the proxies shown; without it, those columns stay at 0.
          */
@@ -161,7 +178,7 @@ public final class AdminServer implements AutoCloseable {
             });
             worker.setRemoveOnCancelPolicy(true);
             StatsCollector collector = new StatsCollector(source, traffic != null ? traffic : new ServerTraffic());
-            AdminRoutes routes = new AdminRoutes(source, collector, metrics, refresh, worker);
+            AdminRoutes routes = new AdminRoutes(source, collector, metrics, refresh, worker, statsPath);
             Set<Channel> children = ConcurrentHashMap.newKeySet();
             EventLoopGroup loops = source.eventLoopGroup();
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -185,8 +202,9 @@ public final class AdminServer implements AutoCloseable {
             }
             worker.scheduleAtFixedRate(() -> sample(collector), 1, 1, TimeUnit.SECONDS);
             AdminServer server = new AdminServer(loops, bound.channel(), children, worker);
-            LOGGER.info("zeroproxy admin endpoint on http://{}/ (/stats, /stats.json, /connections, /metrics{})",
-                    HostPortConverter.format(server.localAddress()), metrics == null ? ": off" : "");
+            LOGGER.info("zeroproxy admin endpoint on http://{}/ (/stats{}, /stats.json, /connections, /metrics{})",
+                    HostPortConverter.format(server.localAddress()), statsPath == null ? "" : " also at " + statsPath,
+                    metrics == null ? ": off" : "");
             if (!server.localAddress().getAddress().isLoopbackAddress()) {
                 LOGGER.warn("zeroproxy admin endpoint on {}, not a loopback address: it has no authentication;"
                         + " anyone who can reach it sees every connection's addresses",

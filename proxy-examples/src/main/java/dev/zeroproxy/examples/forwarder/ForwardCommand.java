@@ -5,20 +5,22 @@ import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
+import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.examples.admin.AdminOptions;
-import dev.zeroproxy.examples.admin.StatsSource;
 import dev.zeroproxy.upstream.Balance;
 import dev.zeroproxy.upstream.HealthCheck;
 import dev.zeroproxy.upstream.ServerSpec;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -49,6 +51,8 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true)
 public final class ForwardCommand implements Callable<Integer> {
     private static final Logger LOGGER = LoggerFactory.getLogger(ForwardCommand.class);
+    /** The name of forward's one frontend, in its access log, metrics and stats page. */
+    static final String FRONTEND = "forward";
 
 
     @Spec
@@ -145,6 +149,14 @@ public final class ForwardCommand implements Callable<Integer> {
     @Mixin
     private AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    private ObservabilityOptions observability = new ObservabilityOptions();
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record the run with JDK Flight Recorder (the JDK's default settings and ZeroProxy's"
+                    + " events, see docs/observability.md) into FILE, written when the forwarder stops.")
+    private Path jfr;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
                     + " and Netty's debug output) (default: info).")
@@ -181,6 +193,17 @@ public final class ForwardCommand implements Callable<Integer> {
                     "bytes")));
         }
         ForwarderListener listener = new ForwarderListener();
+        // Opened before anything is bound: a path that cannot be written is a usage error.
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, Optional.empty());
+        try {
+            return forward(group, selection, listener, instruments);
+        } finally {
+            instruments.close(); // after the drain: the last connections' lines and events are written
+        }
+    }
+
+    private int forward(UpstreamGroup group, TransportSelection selection, ForwarderListener listener,
+            Instrumentation instruments) {
         ProxyBuilder builder = Proxy.builder()
                 .listen(listen)
                 .upstream(group)
@@ -191,7 +214,7 @@ public final class ForwardCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .spliceThreshold(spliceThreshold)
                 .splicePipeSize((int) splicePipeSize)
-                .listener(admin.listener(listener));
+                .listener(ProxyListener.all(listener, instruments.frontend(FRONTEND)));
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
         }
@@ -222,15 +245,11 @@ public final class ForwardCommand implements Callable<Integer> {
             throw usage(e.getMessage() + " (expected: a free local address for --listen)");
         }
         warnAboutIneffectiveSettings(proxy);
-        admin.start(StatsSource.of("forward", proxy), proxy);
+        instruments.started(FRONTEND, proxy, group);
         LOGGER.info("zeroproxy forwarding {} -> {} (transport {}, mode {})",
                 HostPortConverter.format(proxy.localAddress()), describe(group),
                 proxy.config().transport().name(), proxy.config().forwarding().name().toLowerCase(Locale.ROOT));
-        try {
-            return lifetime.run(proxy, listener);
-        } finally {
-            admin.close();
-        }
+        return instruments.serve(proxy::stats, () -> lifetime.run(proxy, listener));
     }
 
 

@@ -4,6 +4,9 @@ import dev.zeroproxy.ConnectionInfo;
 import dev.zeroproxy.ConnectionSummary;
 import dev.zeroproxy.ProxyClosedConnectionException;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.edge.ConnectionRefusal;
+import dev.zeroproxy.upstream.ServerState;
+import dev.zeroproxy.upstream.ServerStateChange;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +22,11 @@ import org.slf4j.LoggerFactory;
  *       lines left out, and never a stack trace.
  *   <li>At DEBUG ({@code --log-level debug}), one line per connection as it closes, with its
  *       bytes each way and how it ended, and one per connect attempt that failed and was retried.
+ *   <li>One line per server state change (WARN when a server goes down).
  * </ul>
+ *
+ * <p>A connection's network error (a reset, a refused connect) is never logged with its stack
+ * trace: it is the peer's doing, not a bug, and one line says it.
  *
  * <p>Called on the proxy's event loops, so it only logs and counts. Thread-safe.
  */
@@ -33,6 +40,8 @@ final class ForwarderListener implements ProxyListener {
     private final LongAdder idleClosed = new LongAdder();
     private final LongAdder cutByDrainTimeout = new LongAdder();
     private final LongAdder cutByForcedStop = new LongAdder();
+    private final LongAdder cutOtherwise = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final RateLimitedLog connectFailures = new RateLimitedLog();
     private final RateLimitedLog idleCloses = new RateLimitedLog();
     private final RateLimitedLog drainCuts = new RateLimitedLog();
@@ -53,30 +62,49 @@ final class ForwarderListener implements ProxyListener {
     public void connectionClosed(ConnectionInfo connection, ConnectionSummary summary) {
         closed.increment();
         Throwable cause = summary.cause();
-        if (cause == null) {
-            served.increment();
-        } else if (cause instanceof ProxyClosedConnectionException byProxy) {
-            switch (byProxy.reason()) {
-                case IDLE_TIMEOUT, HALF_CLOSED_TIMEOUT -> {
-                    idleClosed.increment();
-                    idleCloses.log(more -> LOGGER.info("{}: closed (reset) after {}: {}{}",
-                            connection, DurationConverter.format(summary.duration()), byProxy.getMessage(), more));
-                }
-                case DRAIN_TIMEOUT, DRAIN_INTERRUPTED -> {
-                    (byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT
-                            ? cutByDrainTimeout : cutByForcedStop).increment();
-                    drainCuts.log(more -> LOGGER.warn("{}: cut (reset) by the {}, {} B up and {} B down so far{}",
-                            connection, byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_TIMEOUT
-                                    ? "drain timeout" : "forced stop",
-                            summary.bytesFromClient(), summary.bytesFromUpstream(), more));
-                }
-                default -> { }
+        switch (summary.termination()) {
+            case COMPLETED -> served.increment();
+            // Counted when upstreamConnectFailed was heard; never served.
+            case CONNECT_FAILED -> { }
+            case IDLE_TIMEOUT, HALF_CLOSED_TIMEOUT -> {
+                idleClosed.increment();
+                idleCloses.log(more -> LOGGER.info("{}: closed (reset) after {}: {}{}", connection,
+                        DurationConverter.format(summary.duration()),
+                        cause == null ? summary.termination() : describe(cause), more));
             }
+            case DRAIN_TIMEOUT -> {
+                boolean forced = cause instanceof ProxyClosedConnectionException byProxy
+                        && byProxy.reason() == ProxyClosedConnectionException.Reason.DRAIN_INTERRUPTED;
+                (forced ? cutByForcedStop : cutByDrainTimeout).increment();
+                drainCuts.log(more -> LOGGER.warn("{}: cut (reset) by the {}, {} B up and {} B down so far{}",
+                        connection, forced ? "forced stop" : "drain timeout",
+                        summary.bytesFromClient(), summary.bytesFromUpstream(), more));
+            }
+            case SERVER_OUT_OF_SERVICE, CLOSED_BY_OPERATOR, RESET_BY_OPERATOR -> cutOtherwise.increment();
+            case CLIENT_ABORTED, UPSTREAM_ABORTED -> { }
         }
         if (LOGGER.isDebugEnabled()) {
             LOGGER.debug("{}: closed after {} ms, {} B up, {} B down, {}", connection, summary.duration().toMillis(),
                     summary.bytesFromClient(), summary.bytesFromUpstream(),
                     cause == null ? "ended cleanly" : describe(cause));
+        }
+    }
+
+    @Override
+    public void connectionRefused(ConnectionRefusal refusal) {
+        refused.increment();
+    }
+
+    /**
+     * One line per state change of a server: WARN when it goes down (the forwarder lost
+     * capacity), INFO otherwise. The group's own line about it is silenced by {@link ForwarderLogging}.
+     */
+    @Override
+    public void serverStateChanged(ServerStateChange change) {
+        if (change.to() == ServerState.DOWN) {
+            LOGGER.warn("zeroproxy server {}", change);
+        } else {
+            LOGGER.info("zeroproxy server {}", change);
         }
     }
 
@@ -96,14 +124,22 @@ final class ForwarderListener implements ProxyListener {
         return nativeError.matches() ? nativeError.group(1) : message;
     }
 
-    /** The stop summary's account of the connections, e.g. "12 connection(s): 9 served, ...". */
+    /**
+     * The stop summary's account of the connections, e.g. "12 connection(s): 9 served, ...".
+     * Served means completed cleanly both ways: a connection that never reached its upstream,
+     * or that a peer reset, is not.
+     */
     String summary() {
-        long cut = idleClosed.sum() + cutByDrainTimeout.sum() + cutByForcedStop.sum();
+        long cut = idleClosed.sum() + cutByDrainTimeout.sum() + cutByForcedStop.sum() + cutOtherwise.sum();
         long ended = served.sum() + connectFailed.sum() + cut;
         return closed.sum() + " connection(s): " + served.sum() + " served, " + connectFailed.sum()
                 + " failed to reach the upstream, " + Math.max(0, closed.sum() - ended) + " ended by an error, "
                 + cut + " cut (" + idleClosed.sum() + " idle, " + cutByDrainTimeout.sum() + " by the drain timeout, "
-                + cutByForcedStop.sum() + " by the forced stop); " + retried.sum() + " connect attempt(s) retried";
+                + cutByForcedStop.sum() + " by the forced stop"
+                + (cutOtherwise.sum() > 0 ? ", " + cutOtherwise.sum() + " by the operator or a server leaving service"
+                        : "")
+                + "); " + retried.sum() + " connect attempt(s) retried"
+                + (refused.sum() > 0 ? "; " + refused.sum() + " refused at the edge" : "");
     }
 
     /** Connections closed because they were still open when draining ran out of time. */

@@ -1,5 +1,6 @@
 package dev.zeroproxy.examples.forwarder;
 
+import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.config.ConfigException;
 import dev.zeroproxy.config.ConfigParser;
@@ -7,7 +8,6 @@ import dev.zeroproxy.config.Deployment;
 import dev.zeroproxy.config.ProxyFile;
 import dev.zeroproxy.config.ReloadReport;
 import dev.zeroproxy.examples.admin.AdminOptions;
-import dev.zeroproxy.examples.admin.StatsSource;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +48,14 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     private AdminOptions admin = new AdminOptions();
 
+    @Mixin
+    private ObservabilityOptions observability = new ObservabilityOptions();
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record the run with JDK Flight Recorder (the JDK's default settings and ZeroProxy's"
+                    + " events, see docs/observability.md) into FILE, written when the forwarder stops.")
+    private Path jfr;
+
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (default: info).")
     private LogLevel logLevel; // Applied by Main before parsing (see LogLevel).
@@ -62,28 +70,34 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ProxyFile parsed = ConfigFiles.read(spec, file);
         ForwarderListener listener = new ForwarderListener();
-        Deployment deployment;
+        // Opened before anything is bound: a path that cannot be written is a usage error.
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, parsed.stats());
         try {
-            deployment = Deployment.start(parsed, admin.listener(listener));
-        } catch (ConfigException e) {
-            throw ConfigFiles.usage(spec, file, e);
-        }
-        admin.start(StatsSource.of(deployment), deployment);
-        Map<InetSocketAddress, String> frontends = deployment.frontends();
-        deployment.proxies().forEach((bind, proxy) -> LOGGER.info("zeroproxy frontend {} listening on {} -> {}"
-                + " (transport {}, mode {})", frontends.get(bind), HostPortConverter.format(proxy.localAddress()),
-                proxy.config().upstream(), proxy.config().transport().name(),
-                proxy.config().forwarding().name().toLowerCase(java.util.Locale.ROOT)));
-        LOGGER.info("zeroproxy running {} (generation 1): {} frontend bind(s), {} backend(s); SIGHUP reloads it",
-                file, deployment.proxies().size(), deployment.backends().size());
-        try {
-            return new UntilSignal().run(served(deployment), listener);
+            Deployment deployment;
+            try {
+                // State changes go to the servers' listener only, so each is logged once; each
+                // frontend has its own access log and metrics.
+                deployment = Deployment.start(parsed, instruments.servers(listener),
+                        frontend -> ProxyListener.all(listener, instruments.frontend(frontend)));
+            } catch (ConfigException e) {
+                throw ConfigFiles.usage(spec, file, e);
+            }
+            instruments.started(deployment);
+            Map<InetSocketAddress, String> frontends = deployment.frontends();
+            deployment.proxies().forEach((bind, proxy) -> LOGGER.info("zeroproxy frontend {} listening on {} -> {}"
+                    + " (transport {}, mode {})", frontends.get(bind), HostPortConverter.format(proxy.localAddress()),
+                    proxy.config().upstream(), proxy.config().transport().name(),
+                    proxy.config().forwarding().name().toLowerCase(java.util.Locale.ROOT)));
+            LOGGER.info("zeroproxy running {} (generation 1): {} frontend bind(s), {} backend(s); SIGHUP reloads it",
+                    file, deployment.proxies().size(), deployment.backends().size());
+            return instruments.serve(deployment::stats,
+                    () -> new UntilSignal().run(served(deployment, instruments), listener));
         } finally {
-            admin.close();
+            instruments.close(); // after the drain: the last connections' lines and events are written
         }
     }
 
-    private Served served(Deployment deployment) {
+    private Served served(Deployment deployment, Instrumentation instruments) {
         return new Served() {
             @Override
             public ProxyStats stats() {
@@ -101,6 +115,7 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     next = ConfigParser.parse(file);
                     ReloadReport report = deployment.reload(next);
+                    instruments.reloaded(deployment, report);
                     deployment.proxies().forEach((bind, proxy) -> {
                         if (report.openedBinds().contains(bind)) {
                             LOGGER.info("zeroproxy frontend {} listening on {}", deployment.frontends().get(bind),

@@ -45,9 +45,13 @@ final class UntilSignal implements ProxyLifetime {
         awaitQuietly(stopRequested);
 
         long started = System.nanoTime();
-        LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}"
-                        + " (a second SIGINT/SIGTERM cuts them at once)",
-                proxy.stats().activeConnections(), DurationConverter.format(proxy.drainTimeout()));
+        long open = proxy.stats().activeConnections();
+        if (open > 0) {
+            // Only when there is a drain to wait for: a quiet stop is one line, the summary below.
+            LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}"
+                    + " (a second SIGINT/SIGTERM cuts them at once)", open,
+                    DurationConverter.format(proxy.drainTimeout()));
+        }
         try {
             proxy.close();
         } catch (RuntimeException e) {
