@@ -7,6 +7,7 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.testkit.Await;
 import dev.zeroproxy.testkit.LoopbackServer;
+import dev.zeroproxy.testkit.PrometheusText;
 import dev.zeroproxy.testkit.RecordingListener;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

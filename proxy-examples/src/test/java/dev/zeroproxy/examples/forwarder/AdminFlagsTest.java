@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zeroproxy.testkit.FreePorts;
 import dev.zeroproxy.testkit.Payload;
+import dev.zeroproxy.testkit.PrometheusText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -142,6 +143,95 @@ class AdminFlagsTest {
             assertEquals(0, zp.awaitExit(Duration.ofSeconds(30)), zp.log());
             assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, adminPort).close());
         }
+    }
+
+    @Test
+    void forwardServesMetricsThatPrometheusOwnParserAcceptsWithTheExactCounts() throws Exception {
+        PrometheusText.assumeParser();
+        InetSocketAddress upstream = echo();
+        int adminPort = FreePorts.outsideEphemeralRange(1).get(0);
+        AtomicReference<String> metrics = new AtomicReference<>();
+        Run run = run((proxy, listener) -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    roundTrip(proxy.localAddress(), 2000);
+                }
+                dev.zeroproxy.testkit.Await.until(() -> proxy.stats().activeConnections() == 0, Duration.ofSeconds(10),
+                        () -> "closed");
+                metrics.set(get(adminPort, "/metrics"));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                proxy.close();
+            }
+            return 0;
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", hostPort(upstream), "--admin", ":" + adminPort);
+        assertEquals(0, run.exitCode(), run.err());
+        List<PrometheusText.Sample> samples = PrometheusText.parse(metrics.get());
+        assertEquals(3, value(samples, "zeroproxy_connections_accepted_total", "proxy=forward"));
+        assertEquals(6000, value(samples, "zeroproxy_forwarded_bytes_total", "direction=from_client,proxy=forward"));
+        assertEquals(6000, value(samples, "zeroproxy_forwarded_bytes_total", "direction=from_upstream,proxy=forward"));
+        assertEquals(3, value(samples, "zeroproxy_connections_closed_total", "proxy=forward,termination=completed"));
+        assertEquals(3, value(samples, "zeroproxy_connection_duration_seconds_count", "proxy=forward"));
+        assertEquals(3, value(samples, "zeroproxy_upstream_connect_attempts_total",
+                "backend=upstream,server=" + hostPort(upstream)));
+        assertEquals(1, value(samples, "zeroproxy_server_state", "backend=upstream,server=" + hostPort(upstream)
+                + ",state=up"));
+        assertEquals(1, value(samples, "zeroproxy_config_generation", ""));
+        assertTrue(samples.stream().anyMatch(sample -> sample.family().startsWith("netty_eventexecutor")),
+                "the event loops' own meters");
+    }
+
+    @Test
+    void runServesTheAdminEndpointOfItsFilesStatsSectionAndMovesItOnReload(@TempDir Path dir) throws Exception {
+        PrometheusText.assumeParser();
+        InetSocketAddress app = echo();
+        List<Integer> ports = FreePorts.outsideEphemeralRange(4);
+        InetSocketAddress web = new InetSocketAddress(LOOPBACK, ports.get(0));
+        InetSocketAddress api = new InetSocketAddress(LOOPBACK, ports.get(1));
+        Path file = dir.resolve("zeroproxy.cfg");
+        String config = String.join("\n",
+                "defaults", "    mode tcp", "    timeout connect 2s", "    timeout client 1m", "    timeout server 1m",
+                "frontend web", "    bind " + hostPort(web), "    default_backend app",
+                "frontend api", "    bind " + hostPort(api), "    default_backend app",
+                "backend app", "    server app1 " + hostPort(app),
+                "listen stats", "    mode http", "    bind :%d", "    stats enable", "    stats uri /monitor", "");
+        Files.writeString(file, String.format(config, ports.get(2)));
+        try (ForwarderProcess zp = ForwarderProcess.start("run", "-f", file.toString())) {
+            zp.awaitLine("zeroproxy running", Duration.ofSeconds(30));
+            roundTrip(web, 1000);
+            roundTrip(api, 500);
+            roundTrip(api, 500);
+            String page = get(ports.get(2), "/monitor");
+            assertTrue(page.contains("Frontend web") && page.contains("Frontend api"), "the file's stats uri serves the page");
+            List<PrometheusText.Sample> samples = PrometheusText.parse(get(ports.get(2), "/metrics"));
+            assertEquals(1, value(samples, "zeroproxy_connections_accepted_total", "proxy=web"), "each frontend its own");
+            assertEquals(2, value(samples, "zeroproxy_connections_accepted_total", "proxy=api"));
+            assertEquals(1000, value(samples, "zeroproxy_forwarded_bytes_total", "direction=from_client,proxy=web"));
+
+            Files.writeString(file, String.format(config, ports.get(3)));
+            zp.signal("HUP");
+            zp.awaitLine("stats now", Duration.ofSeconds(30));
+            dev.zeroproxy.testkit.Await.until(() -> {
+                try {
+                    return get(ports.get(3), "/stats.json").contains("\"generation\":2");
+                } catch (IOException | InterruptedException | AssertionError notYet) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20), () -> "the endpoint moved to its new port, generation 2: " + zp.log());
+            assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, ports.get(2)).close(), "the old port is closed");
+            assertEquals(2, value(PrometheusText.parse(get(ports.get(3), "/metrics")), "zeroproxy_config_generation", ""));
+            zp.signal("TERM");
+            assertEquals(0, zp.awaitExit(Duration.ofSeconds(30)), zp.log());
+        }
+    }
+
+    /** The value of the sample {@code name} with exactly {@code labels} (k=v, sorted, comma-separated). */
+    private static double value(List<PrometheusText.Sample> samples, String name, String labels) {
+        return samples.stream().filter(s -> s.name().equals(name) && s.labels().equals(labels))
+                .mapToDouble(PrometheusText.Sample::value).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + "{" + labels + "} among " + samples.stream()
+                        .filter(s -> s.name().equals(name)).map(s -> s.labels()).toList()));
     }
 
     /** Runs the command line in-process with {@code lifetime} standing in for "serve until SIGTERM". */

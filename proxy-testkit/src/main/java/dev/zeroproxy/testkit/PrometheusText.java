@@ -1,4 +1,4 @@
-package dev.zeroproxy.micrometer;
+package dev.zeroproxy.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
  * {@code /usr/bin/python3}: a Java test reading the text with Java code could share the
  * writer's mistakes. Skips (with the cause) where that program is absent.
  */
-final class PrometheusText {
+public final class PrometheusText {
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     /** Prints one line per sample: family, type, sample name, labels (k=v, sorted, comma-separated), value. */
     private static final String PARSER = String.join("\n",
@@ -34,10 +34,10 @@ final class PrometheusText {
     private PrometheusText() { }
 
     /** One sample as the parser returned it. */
-    record Sample(String family, String type, String name, String labels, double value) { }
+    public record Sample(String family, String type, String name, String labels, double value) { }
 
     /** Skips the calling test unless {@code /usr/bin/python3} can import {@code prometheus_client.parser}. */
-    static void assumeParser() throws IOException, InterruptedException {
+    public static void assumeParser() throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(PYTHON),
                 PYTHON + " is absent: install Debian's python3 and python3-prometheus-client to run this test");
         Process probe = new ProcessBuilder(PYTHON.toString(), "-c", "import prometheus_client.parser")
@@ -52,7 +52,7 @@ final class PrometheusText {
     }
 
     /** Parses {@code text}; fails, with the parser's own words, if it refuses any of it. */
-    static List<Sample> parse(String text) throws IOException, InterruptedException {
+    public static List<Sample> parse(String text) throws IOException, InterruptedException {
         File errors = File.createTempFile("prometheus-parser", ".err");
         try {
             Process parser = new ProcessBuilder(PYTHON.toString(), "-c", PARSER)
