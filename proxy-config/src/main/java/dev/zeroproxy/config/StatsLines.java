@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 final class StatsLines {
     static final String URI = "a path starting with /, such as /stats";
-    private static final String REFRESH = "a time of at least 1s, such as 5s or 1m, or 0 for none";
+    private static final String REFRESH = "0 (no refresh) or whole seconds from 1s to 1h, such as 5s or 1m";
 
     private final ProxySection section;
 
@@ -47,6 +47,12 @@ final class StatsLines {
         Duration value = time.value();
         if (!value.isZero() && value.compareTo(Duration.ofSeconds(1)) < 0) {
             return Parsed.wrong("'" + text + "' is under a second, which a page cannot refresh at", REFRESH);
+        }
+        if (value.toNanos() % 1_000_000_000L != 0) {
+            return Parsed.wrong("'" + text + "' is not whole seconds, which is what a page's refresh counts in", REFRESH);
+        }
+        if (value.compareTo(Duration.ofHours(1)) > 0) {
+            return Parsed.wrong("'" + text + "' is over an hour", REFRESH);
         }
         return time;
     }

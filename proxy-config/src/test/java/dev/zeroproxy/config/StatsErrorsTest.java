@@ -84,6 +84,8 @@ class StatsErrorsTest {
                 new Case(stats("    stats uri /haproxy?stats\n"), "5:23", "stats uri", "a query or fragment is not"),
                 new Case(stats("    stats uri\n"), "5:5", "stats uri", "missing path"),
                 new Case(stats("    stats refresh 500ms\n"), "5:19", "stats refresh", "under a second"),
+                new Case(stats("    stats refresh 1500ms\n"), "5:19", "stats refresh", "not whole seconds"),
+                new Case(stats("    stats refresh 2h\n"), "5:19", "stats refresh", "over an hour"),
                 new Case(stats("    stats refresh soon\n"), "5:19", "stats refresh", "'soon' is not a time"),
                 // Only in a frontend or listen
                 new Case(inBackend("stats enable"), "6:5", "stats enable",

@@ -229,6 +229,9 @@ public final class ProxyMetrics implements MeterBinder {
             }
             upstreams.backendAdded(group.name());
             meters.refresh(registry);
+            Set<String> names = new HashSet<>();
+            group.servers().forEach(server -> names.add(server.name()));
+            upstreams.retainServers(group.name(), names);
         }
     }
 

@@ -112,6 +112,29 @@ final class UpstreamCounters {
         removedBackends.remove(backend);
     }
 
+    /**
+     * Removes the counters of the named backend's servers not in {@code servers} (a reload
+     * removed or renamed them), so that their series do not stay for the process's life nor
+     * count towards {@link #MAX_SERVERS}. A late event of a removed server (a connection still
+     * draining) brings its counters back until the next call. Under the lock.
+     */
+    void retainServers(String backend, Set<String> servers) {
+        Map<Object, ServerCounters> known = byBackend.get(backend);
+        if (known == null) {
+            return;
+        }
+        known.entrySet().removeIf(entry -> {
+            boolean gone = entry.getValue().ownerFrontend == null && !servers.contains(serverName(entry.getKey()));
+            if (gone) {
+                if (registry != null) {
+                    entry.getValue().meters.removeFrom(registry);
+                }
+                this.servers--;
+            }
+            return gone;
+        });
+    }
+
     /** Removes the named backend's counters and their meters; under the lock. */
     void removeBackend(String backend) {
         removedBackends.add(backend);

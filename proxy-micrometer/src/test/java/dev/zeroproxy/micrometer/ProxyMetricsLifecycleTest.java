@@ -107,6 +107,32 @@ class ProxyMetricsLifecycleTest {
     }
 
     @Test
+    void dropsTheConnectCountersOfAServerTheGroupNoLongerHas() throws Exception {
+        RecordingListener events = new RecordingListener();
+        try (LoopbackServer echo = LoopbackServer.echo()) {
+            UpstreamGroup app = UpstreamGroup.builder("app").server("a", echo.address()).build();
+            metrics.bindTo(registry);
+            metrics.addBackend(app);
+            try (Proxy proxy = Proxy.builder().listen(ANY_LOOPBACK).upstream(app)
+                    .listener(ProxyListener.all(metrics.listener("web"), events)).start()) {
+                EchoTraffic.exchange(proxy.localAddress(), 2, 1024, 7);
+                events.awaitClosed(2, 10);
+                assertEquals(2, m.count("zeroproxy.upstream.connect.attempts", "backend", "app", "server", "a"));
+
+                app.addServer(ServerSpec.of("c", echo.address()));
+                app.removeServer("a");
+                metrics.addBackend(app);
+
+                assertEquals(0, m.found("zeroproxy.upstream.connect.attempts", "server", "a"),
+                        "a removed server's series do not stay for the process's life");
+                EchoTraffic.exchange(proxy.localAddress(), 1, 1024, 8);
+                events.awaitClosed(3, 10);
+                assertEquals(1, m.count("zeroproxy.upstream.connect.attempts", "backend", "app", "server", "c"));
+            }
+        }
+    }
+
+    @Test
     void keepsAFrontendsCountsWhenAProxyGoesAndCountsAMovedProxyOnce() throws Exception {
         metrics.bindTo(registry);
         RecordingListener events = new RecordingListener();

@@ -107,10 +107,16 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean keepAlive = request.keepAlive() && !close;
         HttpUtil.setKeepAlive(response, keepAlive);
         if (keepAlive) {
-            ctx.writeAndFlush(response, ctx.voidPromise());
-            // Written in order: the next answer's write queues behind this one.
-            answering = false;
-            answerNext(ctx);
+            // The next answer only once this one is written: a client that sends requests and does
+            // not read the answers holds one answer in memory, not one per request.
+            ctx.writeAndFlush(response).addListener(written -> {
+                answering = false;
+                if (written.isSuccess()) {
+                    answerNext(ctx);
+                } else {
+                    ctx.close();
+                }
+            });
         } else {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }

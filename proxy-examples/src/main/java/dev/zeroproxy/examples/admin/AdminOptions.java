@@ -1,5 +1,6 @@
 package dev.zeroproxy.examples.admin;
 
+import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyListener;
 import java.net.InetSocketAddress;
@@ -37,6 +38,8 @@ public final class AdminOptions {
     private AdminServer server;
     /** A configuration file's stats section ({@code run -f}), used when there is no {@code --admin}. */
     private FileEndpoint fromFile;
+    /** Count for the endpoint even while there is none: a reload may add one ({@code run -f}). */
+    private boolean countAlways;
 
     /** For picocli. */
     public AdminOptions() { }
@@ -53,6 +56,11 @@ public final class AdminOptions {
         return address != null || fromFile != null;
     }
 
+    /** Whether {@code --stats-refresh} was given. */
+    public boolean refreshGiven() {
+        return refresh != null;
+    }
+
     /** Whether {@code --admin} was given: then the file's stats section is not used. */
     public boolean givenOnCommandLine() {
         return address != null;
@@ -61,6 +69,14 @@ public final class AdminOptions {
     /** The configuration file's endpoint, or null for none; takes effect at the next {@link #start}. */
     public void fromFile(FileEndpoint endpoint) {
         this.fromFile = endpoint;
+    }
+
+    /**
+     * Counts the per-server traffic even without an endpoint now, for one a reload may add
+     * later: its columns then show the whole run, not only what came after the reload.
+     */
+    public void countAlways() {
+        this.countAlways = true;
     }
 
     /** The text of {@code /metrics}; without it, {@code /metrics} answers that metrics are off. */
@@ -74,12 +90,12 @@ public final class AdminOptions {
      * shown and to the upstream groups' listener.
      */
     public ProxyListener traffic() {
-        return enabled() ? traffic : ProxyListener.NOOP;
+        return enabled() || countAlways ? traffic : ProxyListener.NOOP;
     }
 
     /** {@code listener} and the traffic counter together (just {@code listener} without an endpoint). */
     public ProxyListener listener(ProxyListener listener) {
-        return enabled() ? ProxyListener.all(listener, traffic) : listener;
+        return enabled() || countAlways ? ProxyListener.all(listener, traffic) : listener;
     }
 
     /**
@@ -105,6 +121,9 @@ public final class AdminOptions {
         }
         try {
             server = builder.start();
+        } catch (InvalidSettingException e) {
+            closeQuietly(running);
+            throw new ParameterException(command.commandLine(), e.getMessage());
         } catch (ProxyBindException e) {
             closeQuietly(running);
             throw new ParameterException(command.commandLine(), e.getMessage() + " (expected: a free local address for "

@@ -50,7 +50,14 @@ final class AdminRoutes {
                     + ": method not allowed (expected: GET or HEAD; this endpoint is read-only)"));
         }
         QueryStringDecoder query = new QueryStringDecoder(uri);
-        String path = query.path().equals(statsAlias) ? "/stats" : query.path();
+        String path;
+        try {
+            path = query.path().equals(statsAlias) ? "/stats" : query.path();
+            query.parameters(); // Decoded now, so that a malformed escape is this request's 400, not a 500 later.
+        } catch (IllegalArgumentException malformed) {
+            return done(AdminReply.text(HttpResponseStatus.BAD_REQUEST, "bad request: " + malformed.getMessage()
+                    + " (expected: a path and query with valid %-escapes)"));
+        }
         return switch (path) {
             case "/" -> done(AdminReply.ok(AdminReply.HTML, IndexPage.HTML));
             case "/metrics" -> metrics == null

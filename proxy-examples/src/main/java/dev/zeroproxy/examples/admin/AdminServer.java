@@ -58,6 +58,8 @@ public final class AdminServer implements AutoCloseable {
     private static final int IDLE_SECONDS = 60;
     /** Requests have no body; this only bounds what a client can make the server hold. */
     private static final int MAX_REQUEST = 8192;
+    /** Admin connections open at once; more are closed as they come. */
+    static final int MAX_CONNECTIONS = 64;
 
     private final EventLoopGroup loops;
     private final Channel serverChannel;
@@ -188,6 +190,12 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel channel) {
+                            if (children.size() >= MAX_CONNECTIONS) {
+                                // A few operators and a scraper need a handful; more is a runaway client.
+                                LOGGER.debug("admin endpoint: {} refused: {} connections open", channel, MAX_CONNECTIONS);
+                                channel.close();
+                                return;
+                            }
                             children.add(channel);
                             channel.closeFuture().addListener(f -> children.remove(channel));
                             channel.pipeline().addLast(new ReadTimeoutHandler(IDLE_SECONDS),

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class ConnectionList {
     /** Connections listed when the request does not say. */
     static final int DEFAULT_LIMIT = 1000;
-    /** The most a request may ask for: a response of about 500 bytes each. */
-    static final int MAX_LIMIT = 100_000;
+    /** The most a request may ask for: a response of about 600 bytes each, 6 MB at most. */
+    static final int MAX_LIMIT = 10_000;
     /** How long a snapshot may take before the list goes out without it. */
     static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(5);
 

@@ -1,14 +1,10 @@
 package dev.zeroproxy.examples.admin;
 
-import dev.zeroproxy.Proxy;
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.config.Deployment;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,16 +21,13 @@ final class DeploymentSource implements StatsSource {
 
     @Override
     public List<Frontend> frontends() {
-        // Two calls, each consistent in itself: a reload between them may leave a bind without
-        // a name (shown under its address) or a name without the bind (left out) for one request.
-        Map<InetSocketAddress, Proxy> proxies = deployment.proxies();
-        Map<InetSocketAddress, String> names = deployment.frontends();
-        Map<String, List<Bind>> binds = new LinkedHashMap<>();
-        proxies.forEach((address, proxy) -> binds.computeIfAbsent(
-                names.getOrDefault(address, address.getHostString() + ":" + address.getPort()),
-                name -> new ArrayList<>()).add(new Bind(address, proxy)));
+        // One view: the binds and the frontend each belongs to, from one generation.
         List<Frontend> frontends = new ArrayList<>();
-        binds.forEach((name, list) -> frontends.add(new Frontend(name, list)));
+        deployment.view().frontends().forEach((name, frontend) -> {
+            List<Bind> binds = new ArrayList<>();
+            frontend.binds().forEach(bind -> binds.add(new Bind(bind.address(), bind.proxy())));
+            frontends.add(new Frontend(name, binds));
+        });
         return frontends;
     }
 

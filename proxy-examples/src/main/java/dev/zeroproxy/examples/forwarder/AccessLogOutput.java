@@ -1,6 +1,5 @@
 package dev.zeroproxy.examples.forwarder;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * ({@code -}) or a file, appended to (created if missing), one line each, nothing else. The
  * lines are written by Logback's asynchronous appender on its own thread, so that an event loop
  * never waits on a disk: it queues up to {@value #QUEUE_LINES} lines, and past that a line is
- * dropped rather than the event loop blocked. {@link #close()} writes what is queued and closes
+ * dropped rather than the event loop blocked, and the drops are reported on the forwarder's log. {@link #close()} writes what is queued and closes
  * the file. Without {@code --access-log} the logger stays off ({@link ForwarderLogging}).
  */
 final class AccessLogOutput implements AutoCloseable {
@@ -31,10 +30,10 @@ final class AccessLogOutput implements AutoCloseable {
     static final int QUEUE_LINES = 8192;
 
     private final Logger logger;
-    private final AsyncAppender async;
+    private final CountingAsyncAppender async;
     private final String destination;
 
-    private AccessLogOutput(Logger logger, AsyncAppender async, String destination) {
+    private AccessLogOutput(Logger logger, CountingAsyncAppender async, String destination) {
         this.logger = logger;
         this.async = async;
         this.destination = destination;
@@ -64,7 +63,7 @@ final class AccessLogOutput implements AutoCloseable {
         writer.setImmediateFlush(true); // on the writer thread: a line is in the file once written
         writer.setOutputStream(stream);
         writer.start();
-        AsyncAppender async = new AsyncAppender();
+        CountingAsyncAppender async = new CountingAsyncAppender();
         async.setContext(context);
         async.setName("access-log");
         async.setQueueSize(QUEUE_LINES);

@@ -16,11 +16,14 @@ import jdk.jfr.Recording;
 /**
  * {@code --jfr FILE}: a JDK Flight Recorder recording for the forwarder's whole run, with the
  * JDK's {@code default} settings and ZeroProxy's own ({@code zeroproxy.jfc}, shipped in the jar
- * beside this class) on top, written to the file when the forwarder stops.
+ * beside this class) on top, written to the file when the forwarder stops. It keeps the newest
+ * {@value #MAX_SIZE} bytes of events.
  */
 final class FlightRecording implements AutoCloseable {
     /** The settings file shipped with the forwarder. */
     static final String SETTINGS = "zeroproxy.jfc";
+    /** The most the recording keeps (its oldest part goes first): 256 MiB. */
+    static final long MAX_SIZE = 256L << 20;
 
     private final Recording recording;
     private final Path file;
@@ -49,6 +52,8 @@ final class FlightRecording implements AutoCloseable {
         Recording recording = new Recording(settings);
         recording.setName("zeroproxy");
         recording.setToDisk(true);
+        // A forwarder may run for weeks: the recording keeps its newest part, as a flight recorder does.
+        recording.setMaxSize(MAX_SIZE);
         try {
             recording.setDestination(absolute);
         } catch (IOException e) {

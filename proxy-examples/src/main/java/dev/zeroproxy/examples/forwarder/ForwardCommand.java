@@ -194,7 +194,7 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         ForwarderListener listener = new ForwarderListener();
         // Opened before anything is bound: a path that cannot be written is a usage error.
-        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, Optional.empty());
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, Optional.empty(), false);
         try {
             return forward(group, selection, listener, instruments);
         } finally {

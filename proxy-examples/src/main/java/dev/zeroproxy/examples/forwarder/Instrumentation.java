@@ -54,8 +54,16 @@ final class Instrumentation implements AutoCloseable {
      * {@code stats} is the configuration file's admin endpoint, if any.
      */
     static Instrumentation open(CommandSpec spec, ObservabilityOptions options, AdminOptions admin, Path jfr,
-            Optional<StatsSection> stats) {
+            Optional<StatsSection> stats, boolean reloadable) {
         stats.ifPresent(section -> admin.fromFile(endpointOf(section)));
+        if (admin.refreshGiven() && !admin.enabled()) {
+            throw new ParameterException(spec.commandLine(), "--stats-refresh: there is no admin endpoint to refresh"
+                    + " (expected: with --admin" + (reloadable ? ", or a stats section in the file)" : ")"));
+        }
+        if (reloadable) {
+            // A reload may add the endpoint: count from the start, so that it shows the whole run.
+            admin.countAlways();
+        }
         AccessLogOutput accessLog = options.openAccessLog(spec);
         FlightRecording recording = null;
         if (jfr != null) {
@@ -70,7 +78,7 @@ final class Instrumentation implements AutoCloseable {
             }
         }
         ProxyMetrics metrics = null;
-        if (admin.enabled()) {
+        if (admin.enabled() || reloadable) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics = new ProxyMetrics();
             metrics.bindTo(registry);
@@ -147,12 +155,15 @@ final class Instrumentation implements AutoCloseable {
      */
     @Override
     public void close() {
-        admin.close();
-        if (accessLog != null) {
-            accessLog.close();
-        }
-        if (recording != null) {
-            recording.close();
+        try {
+            admin.close();
+            if (accessLog != null) {
+                accessLog.close();
+            }
+        } finally {
+            if (recording != null) {
+                recording.close();
+            }
         }
     }
 }

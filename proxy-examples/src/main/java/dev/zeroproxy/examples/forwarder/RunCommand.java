@@ -71,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
         ProxyFile parsed = ConfigFiles.read(spec, file);
         ForwarderListener listener = new ForwarderListener();
         // Opened before anything is bound: a path that cannot be written is a usage error.
-        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, parsed.stats());
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, parsed.stats(), true);
         try {
             Deployment deployment;
             try {

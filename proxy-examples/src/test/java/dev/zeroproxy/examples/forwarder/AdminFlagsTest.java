@@ -119,6 +119,17 @@ class AdminFlagsTest {
     }
 
     @Test
+    void aRefreshWithoutAnAdminEndpointIsAUsageErrorRatherThanIgnored() throws Exception {
+        Run run = run((proxy, listener) -> {
+            proxy.close();
+            throw new AssertionError("started with --stats-refresh and no endpoint");
+        }, "forward", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--stats-refresh", "10s");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--stats-refresh: there is no admin endpoint to refresh (expected: with --admin)"),
+                run.err());
+    }
+
+    @Test
     void runServesTheFilesFrontendsAndBackendsOnTheAdminPort(@TempDir Path dir) throws Exception {
         InetSocketAddress app1 = echo();
         InetSocketAddress app2 = echo();
