@@ -13,7 +13,6 @@ import dev.zeroproxy.upstream.HealthCheck;
 import dev.zeroproxy.upstream.ServerSpec;
 import dev.zeroproxy.upstream.UpstreamGroup;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -152,11 +151,6 @@ public final class ForwardCommand implements Callable<Integer> {
     @Mixin
     private ObservabilityOptions observability = new ObservabilityOptions();
 
-    @Option(names = "--jfr", paramLabel = "FILE",
-            description = "Record the run with JDK Flight Recorder (the JDK's default settings and ZeroProxy's"
-                    + " events, see docs/observability.md) into FILE, written when the forwarder stops.")
-    private Path jfr;
-
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (also the engine's"
                     + " and Netty's debug output) (default: info).")
@@ -194,7 +188,7 @@ public final class ForwardCommand implements Callable<Integer> {
         }
         ForwarderListener listener = new ForwarderListener();
         // Opened before anything is bound: a path that cannot be written is a usage error.
-        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, Optional.empty(), false);
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, Optional.empty(), false);
         try {
             return forward(group, selection, listener, instruments);
         } finally {

@@ -53,8 +53,9 @@ final class Instrumentation implements AutoCloseable {
      * usage error with nothing left running: the access log's file and the recording's.
      * {@code stats} is the configuration file's admin endpoint, if any.
      */
-    static Instrumentation open(CommandSpec spec, ObservabilityOptions options, AdminOptions admin, Path jfr,
+    static Instrumentation open(CommandSpec spec, ObservabilityOptions options, AdminOptions admin,
             Optional<StatsSection> stats, boolean reloadable) {
+        Path jfr = options.jfr();
         stats.ifPresent(section -> admin.fromFile(endpointOf(section)));
         if (admin.refreshGiven() && !admin.enabled()) {
             throw new ParameterException(spec.commandLine(), "--stats-refresh: there is no admin endpoint to refresh"

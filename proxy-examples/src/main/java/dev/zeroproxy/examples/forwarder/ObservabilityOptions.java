@@ -3,6 +3,7 @@ package dev.zeroproxy.examples.forwarder;
 import dev.zeroproxy.ProxyListener;
 import dev.zeroproxy.ProxyStats;
 import dev.zeroproxy.accesslog.AccessLog;
+import java.nio.file.Path;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,17 @@ public final class ObservabilityOptions {
                     + " (connections open, new per second, throughput each way, spliced share, errors); otherwise"
                     + " one line every 10 seconds.")
     private boolean stats;
+
+    @Option(names = "--jfr", paramLabel = "FILE",
+            description = "Record the run with JDK Flight Recorder (the JDK's default settings and ZeroProxy's"
+                    + " events, see docs/observability.md) into FILE, written when the forwarder stops; it keeps"
+                    + " the newest 256 MiB.")
+    private Path jfr;
+
+    /** {@code --jfr}'s file, or null. */
+    Path jfr() {
+        return jfr;
+    }
 
     /**
      * Opens the access log's destination, before anything is bound: the command's usage error

@@ -51,11 +51,6 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     private ObservabilityOptions observability = new ObservabilityOptions();
 
-    @Option(names = "--jfr", paramLabel = "FILE",
-            description = "Record the run with JDK Flight Recorder (the JDK's default settings and ZeroProxy's"
-                    + " events, see docs/observability.md) into FILE, written when the forwarder stops.")
-    private Path jfr;
-
     @Option(names = "--log-level", paramLabel = "LEVEL",
             description = "error, warn, info, debug (also one line per connection) or trace (default: info).")
     private LogLevel logLevel; // Applied by Main before parsing (see LogLevel).
@@ -71,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
         ProxyFile parsed = ConfigFiles.read(spec, file);
         ForwarderListener listener = new ForwarderListener();
         // Opened before anything is bound: a path that cannot be written is a usage error.
-        Instrumentation instruments = Instrumentation.open(spec, observability, admin, jfr, parsed.stats(), true);
+        Instrumentation instruments = Instrumentation.open(spec, observability, admin, parsed.stats(), true);
         try {
             Deployment deployment;
             try {
