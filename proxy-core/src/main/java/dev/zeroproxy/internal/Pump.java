@@ -87,10 +87,8 @@ final class Pump extends ChannelInboundHandlerAdapter
     private long lastReadNanos;
     /** What the sink holds, for the memory budget; made the first time the sink holds bytes after a flush. */
     private SinkBacklog backlog;
-    /** An operator's rate limit (see {@link dev.zeroproxy.ConnectionHandle#rateLimit}); null, and free, without one. */
-    private ReadRateLimit rateLimit;
-    /** Installed the first time this direction is held back (paused or limited); see {@link ReadGate}. */
-    private ReadGate gate;
+    /** A pause's or a rate limit's hold on reads: null, and free, until one touches this direction. */
+    private ReadHold hold;
     /** The flight event of a pause for a full sink, while it lasts and only when recorded. */
     private Object backpressureEvent;
 
@@ -220,7 +218,7 @@ final class Pump extends ChannelInboundHandlerAdapter
         if (splice == null) {
             return 0;
         }
-        return rateLimit == null ? splicePipeSize : Math.min(splicePipeSize, rateLimit.allowance(System.nanoTime()));
+        return hold == null ? splicePipeSize : hold.cap(splicePipeSize);
     }
 
     boolean isStarted() {
@@ -262,69 +260,44 @@ final class Pump extends ChannelInboundHandlerAdapter
         bytesRead += bytes;
         lastReadNanos = System.nanoTime();
         owner.counters().bytesRead(direction, bytes);
-        if (rateLimit != null && rateLimit.consumed(bytes, lastReadNanos) && !rateLimit.waiting() && source != null) {
-            waitForRateLimit();
+        if (hold != null) {
+            hold.counted(bytes, lastReadNanos, source);
         }
     }
 
-    /** Over the rate limit: reads stop (the one in progress ends after this buffer) until the bucket refills. */
-    private void waitForRateLimit() {
-        ReadRateLimit limit = rateLimit;
-        limit.waiting(true);
-        holdReads();
-        limit.waitWith(source.eventLoop().schedule(() -> {
-            if (rateLimit == limit) {
-                limit.waiting(false);
-                readAgain();
-            }
-        }, limit.nanosUntilAllowed(System.nanoTime()), TimeUnit.NANOSECONDS));
+    private ReadHold hold() {
+        if (hold == null) {
+            hold = new ReadHold(this::heldBack, this::readAgain);
+        }
+        return hold;
     }
 
-    /**
-     * A new rate limit for this direction, in bytes per second (0: none); a wait for the old
-     * one ends now and the direction reads again if nothing else holds it.
-     */
+    /** A new rate limit for this direction, in bytes per second (0: none); see {@link ReadHold#limit(long)}. */
     void rateLimit(long bytesPerSecond) {
-        boolean wasWaiting = rateLimit != null && rateLimit.waiting();
-        if (rateLimit != null) {
-            rateLimit.cancelWait();
-        }
-        rateLimit = bytesPerSecond == 0 ? null : new ReadRateLimit(bytesPerSecond, System.nanoTime());
-        if (wasWaiting) {
-            readAgain();
+        if (hold != null || bytesPerSecond != 0) {
+            hold().limit(bytesPerSecond);
         }
     }
 
     /** The rate limit in bytes per second, 0 for none. */
     long rateLimit() {
-        return rateLimit == null ? 0 : rateLimit.bytesPerSecond();
+        return hold == null ? 0 : hold.limit();
     }
 
     /**
      * Stops reading the source now, and keeps it stopped until {@link #readAgain()} while
-     * {@link #heldBack()} says so, even against Netty's own splice turning reading back on.
+     * {@link #heldBack()} says so (an operator's pause; the pair closing).
      */
     void holdReads() {
-        if (source == null) {
-            return; // Not started: the start reads only if nothing holds it (see start).
+        if (source != null) {
+            hold().stop(source); // Not started: the start reads only if nothing holds it (see start).
         }
-        if (gate == null) {
-            gate = new ReadGate(this::heldBack);
-            source.pipeline().addLast("read-gate", gate);
-        }
-        if (!source.config().isAutoRead()) {
-            // AUTO_READ may be off with the read interest still on (a channel registered reading,
-            // see Transport.prepareReadingChannel): turning it on (its read request dropped by the
-            // gate) and off again is what clears the interest.
-            source.config().setAutoRead(true);
-        }
-        source.config().setAutoRead(false);
     }
 
     /** The connection has closed: no timer of this direction's may keep it, and an open flight event ends. */
     void connectionEnded() {
-        if (rateLimit != null) {
-            rateLimit.cancelWait();
+        if (hold != null) {
+            hold.ended();
         }
         if (backpressureEvent != null) {
             FlightEvents.backpressureEnded(backpressureEvent, owner.connectionId(), direction, 0);
@@ -334,7 +307,7 @@ final class Pump extends ChannelInboundHandlerAdapter
 
     /** Whether an operator's pause or the rate limit keeps this direction from reading. */
     private boolean heldBack() {
-        return owner.readingPaused() || (rateLimit != null && rateLimit.waiting());
+        return owner.readingPaused() || (hold != null && hold.waiting());
     }
 
     /**
@@ -540,7 +513,7 @@ final class Pump extends ChannelInboundHandlerAdapter
     @Override
     public int readCap() {
         int cap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
-        return rateLimit == null ? cap : Math.min(cap, rateLimit.allowance(System.nanoTime()));
+        return hold == null ? cap : hold.cap(cap);
     }
 
     /**
@@ -566,7 +539,7 @@ final class Pump extends ChannelInboundHandlerAdapter
         // The budget's cap, not a rate limit's: reads a limit keeps small say nothing of the sender.
         int budgetCap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
         return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice
-                && lastReadBytes >= Math.min(BULK_READ_BYTES, budgetCap) && rateLimit == null;
+                && lastReadBytes >= Math.min(BULK_READ_BYTES, budgetCap) && (hold == null || !hold.limited());
     }
 
     @Override
