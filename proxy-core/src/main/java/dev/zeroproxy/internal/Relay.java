@@ -469,9 +469,11 @@ final class Relay implements PumpOwner {
                 LOGGER.warn("{}: UpstreamLease.released threw; ignored", info, e);
             }
         }
-        server().relayClosed(this);
-        // Last: the generation (and so its upstream) outlives the lease it lent.
+        // After the lease: the generation (and so its upstream) outlives the lease it lent.
         generation.release();
+        // Last: once the proxy counts the connection gone, an upstream it alone used is stopped
+        // (a caller that waits for no active connection may then hand that upstream to another proxy).
+        server().relayClosed(this);
     }
 
     /**
