@@ -13,6 +13,7 @@ import dev.zeroproxy.ConnectionState;
 import dev.zeroproxy.Forwarding;
 import dev.zeroproxy.InvalidSettingException;
 import dev.zeroproxy.Proxy;
+import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.Termination;
 import dev.zeroproxy.Transport;
 import java.io.IOException;
@@ -49,11 +50,12 @@ import org.junit.jupiter.api.Timeout;
 public abstract class ConnectionHandleSuite {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     /**
-     * More than the socket buffers of both hops hold (the proxy's own are autotuned, up to
-     * several MiB each on loopback), so a paused sender must block.
+     * Several times what the socket buffers of both hops hold, so that a paused sender must block.
+     * The buffers are set small, the proxy's too (autotuned, they grow to several MiB each on
+     * loopback, and a test would have to move that much more).
      */
-    private static final int BULK = 48 << 20;
-    /** The test's own sockets' buffers: small, so that what is in flight is mostly the proxy's. */
+    private static final int BULK = 8 << 20;
+    /** Each socket's buffers, the test's and the proxy's (the kernel doubles it on loopback). */
     private static final int TEST_SOCKET_BUFFER = 128 * 1024;
     /** How long the counts must stay put for a paused connection to be called stopped. */
     private static final long STILL_MILLIS = 300;
@@ -86,6 +88,8 @@ public abstract class ConnectionHandleSuite {
                 .eventLoops(2)
                 .drainTimeout(Duration.ZERO)
                 .listener(events)
+                .socketOption(TcpOption.SO_RCVBUF, TEST_SOCKET_BUFFER)
+                .socketOption(TcpOption.SO_SNDBUF, TEST_SOCKET_BUFFER)
                 .start();
     }
 
