@@ -36,7 +36,14 @@ final class ForwarderProcess implements AutoCloseable {
     /** Starts {@code zeroproxy ARGS...}. */
     static ForwarderProcess start(String... args) throws IOException {
         // stdout (the demo's table, --version) and stderr (the log) in one stream, in order.
-        return new ForwarderProcess(new ProcessBuilder(javaCommand(args)).redirectErrorStream(true).start());
+        return new ForwarderProcess(asTheLauncherDoes(new ProcessBuilder(javaCommand(args))).redirectErrorStream(true)
+                .start());
+    }
+
+    /** The environment the {@code zeroproxy} launcher gives the JVM: its own suspend signal off SIGUSR2. */
+    private static ProcessBuilder asTheLauncherDoes(ProcessBuilder builder) {
+        builder.environment().put(Signals.SUSPEND_SIGNAL_VARIABLE, "39");
+        return builder;
     }
 
     /**
@@ -47,7 +54,7 @@ final class ForwarderProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("/bin/bash", "-c",
                 "ulimit -n " + descriptors + " && exec \"$@\"", "bash"));
         command.addAll(javaCommand(args));
-        return new ForwarderProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return new ForwarderProcess(asTheLauncherDoes(new ProcessBuilder(command)).redirectErrorStream(true).start());
     }
 
     private static List<String> javaCommand(String... args) {

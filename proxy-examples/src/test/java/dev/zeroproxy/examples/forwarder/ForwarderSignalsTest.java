@@ -1,6 +1,7 @@
 package dev.zeroproxy.examples.forwarder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,12 +13,15 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code zeroproxy forward} process, driven with signals as an operator (or a service
@@ -135,6 +139,40 @@ class ForwarderSignalsTest {
             zp.signal("INT");
             assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
         }
+    }
+
+    /**
+     * HotSpot suspends threads with SIGUSR2 unless told another signal, JDK Flight Recorder's
+     * sampler among others: the forwarder handles SIGUSR2 only when the JVM was told (the launcher
+     * does), so that a recording's samples never reach it as status requests.
+     */
+    @Test
+    void sigusr2IsTheForwardersOnlyWhenTheJvmSuspendsThreadsWithAnotherSignal() {
+        assertTrue(Signals.usr2IsFree("39"));
+        assertFalse(Signals.usr2IsFree(null), "unset: HotSpot uses SIGUSR2 itself");
+        assertFalse(Signals.usr2IsFree("12"), "12 is SIGUSR2");
+        assertFalse(Signals.usr2IsFree("usr1"), "a value HotSpot cannot read leaves it at SIGUSR2");
+    }
+
+    @Test
+    void aFlightRecordingsThreadSamplesAreNotTakenForStatusRequests(@TempDir Path dir) throws Exception {
+        Path recording = dir.resolve("run.jfr");
+        try (ForwarderProcess zp = forwarder("--jfr", recording.toString())) {
+            InetSocketAddress address = zp.awaitReady(Duration.ofSeconds(20));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < until) { // Bounded: two seconds of connections for the sampler to see.
+                try (Socket client = openPair(address)) {
+                    client.shutdownOutput();
+                    assertEquals(-1, client.getInputStream().read());
+                }
+            }
+            zp.signal("TERM");
+            assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
+            assertFalse(zp.log().contains("status (SIGUSR2)"), "no SIGUSR2 of the JVM's reached the forwarder:\n"
+                    + zp.log());
+        }
+        assertTrue(jdk.jfr.consumer.RecordingFile.readAllEvents(recording).stream()
+                .anyMatch(e -> e.getEventType().getName().equals("jdk.ExecutionSample")), "the sampler sampled");
     }
 
     private static void readToEnd(InputStream in) throws IOException {
