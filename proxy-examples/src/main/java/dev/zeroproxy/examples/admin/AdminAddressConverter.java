@@ -36,6 +36,12 @@ public final class AdminAddressConverter implements ITypeConverter<InetSocketAdd
             }
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), value);
         }
-        return HostPortConverter.parse(text);
+        try {
+            return HostPortConverter.parse(text);
+        } catch (TypeConversionException e) {
+            // The admin address also takes a bare port: say so, rather than --listen's HOST:PORT only.
+            throw new TypeConversionException("'" + text + "' is not an address (expected: PORT, :PORT or HOST:PORT"
+                    + " with a port 0..65535, e.g. 9000 or 127.0.0.1:9000): " + e.getMessage());
+        }
     }
 }
