@@ -40,8 +40,10 @@ public final class AdminAddressConverter implements ITypeConverter<InetSocketAdd
             return HostPortConverter.parse(text);
         } catch (TypeConversionException e) {
             // The admin address also takes a bare port: say so, rather than --listen's HOST:PORT only.
-            throw new TypeConversionException("'" + text + "' is not an address (expected: PORT, :PORT or HOST:PORT"
-                    + " with a port 0..65535, e.g. 9000 or 127.0.0.1:9000): " + e.getMessage());
+            String message = e.getMessage();
+            int expected = message.indexOf(" (expected:");
+            throw new TypeConversionException((expected < 0 ? message : message.substring(0, expected))
+                    + " (expected: PORT, :PORT or HOST:PORT with a port 0..65535, e.g. 9000 or 127.0.0.1:9000)");
         }
     }
 }
