@@ -52,7 +52,8 @@ public final class CheckCommand implements Callable<Integer> {
         int binds = parsed.frontends().stream().mapToInt(f -> f.binds().size()).sum();
         int servers = parsed.backends().stream().mapToInt(b -> b.servers().size()).sum();
         out.println("Configuration file is valid: " + file + " (" + parsed.frontends().size() + " frontend(s) on "
-                + binds + " bind(s), " + parsed.backends().size() + " backend(s) with " + servers + " server(s))");
+                + binds + " bind(s), " + parsed.backends().size() + " backend(s) with " + servers + " server(s)"
+                + parsed.stats().map(stats -> "; admin endpoint " + stats.describe()).orElse("") + ")");
         out.flush();
         return 0;
     }

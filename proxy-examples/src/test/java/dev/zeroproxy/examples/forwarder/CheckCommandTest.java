@@ -48,7 +48,7 @@ class CheckCommandTest {
         Run run = check("-f", "zeroproxy.cfg");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("Configuration file is valid: zeroproxy.cfg (2 frontend(s) on 2 bind(s), 2 backend(s) with"
-                + " 4 server(s))", run.out().strip());
+                + " 4 server(s); admin endpoint 127.0.0.1:8404/stats, refresh 5s)", run.out().strip());
         assertEquals("", run.err());
     }
 
