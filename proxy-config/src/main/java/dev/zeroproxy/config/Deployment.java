@@ -453,6 +453,16 @@ public final class Deployment implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(() -> { });
+    }
+
+    /**
+     * {@link #close()}, running {@code beforeLoopsStop} once every bind has drained and before the
+     * backends and the loops stop: for what else runs on the loops and must close while they
+     * still run (the forwarder's admin endpoint, which shows the drain until its end). It runs
+     * on the calling thread, once; what it throws is thrown after the loops have stopped.
+     */
+    public void close(Runnable beforeLoopsStop) {
         List<Thread> closing = new ArrayList<>();
         synchronized (this) {
             if (closed) {
@@ -477,10 +487,14 @@ public final class Deployment implements AutoCloseable {
                 }
             }
         }
-        backends.values().forEach(UpstreamGroup::stop);
-        runtime.close();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        try {
+            beforeLoopsStop.run();
+        } finally {
+            backends.values().forEach(UpstreamGroup::stop);
+            runtime.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

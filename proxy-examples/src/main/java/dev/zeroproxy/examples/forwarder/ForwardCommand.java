@@ -6,6 +6,7 @@ import dev.zeroproxy.Proxy;
 import dev.zeroproxy.ProxyBindException;
 import dev.zeroproxy.ProxyBuilder;
 import dev.zeroproxy.ProxyListener;
+import dev.zeroproxy.ProxyRuntime;
 import dev.zeroproxy.TcpOption;
 import dev.zeroproxy.examples.admin.AdminOptions;
 import dev.zeroproxy.upstream.Balance;
@@ -189,15 +190,37 @@ public final class ForwardCommand implements Callable<Integer> {
         ForwarderListener listener = new ForwarderListener();
         // Opened before anything is bound: a path that cannot be written is a usage error.
         Instrumentation instruments = Instrumentation.open(spec, observability, admin, Optional.empty(), false);
+        ProxyRuntime loops = null;
         try {
-            return forward(group, selection, listener, instruments);
+            if (admin.enabled()) {
+                // The admin endpoint runs on the proxy's loops. On loops of their own the proxy
+                // would stop them as it closes, with the endpoint's sockets on them; on a runtime
+                // they outlive the proxy, so the endpoint closes (on running loops) before they stop.
+                loops = startLoops(selection);
+            }
+            return forward(group, selection, listener, instruments, loops);
         } finally {
             instruments.close(); // after the drain: the last connections' lines and events are written
+            if (loops != null) {
+                loops.close();
+            }
+        }
+    }
+
+    private ProxyRuntime startLoops(TransportSelection selection) {
+        ProxyRuntime.Builder loops = ProxyRuntime.builder().transport(selection.transport());
+        if (eventLoops != null) {
+            loops.eventLoops(eventLoops);
+        }
+        try {
+            return loops.start();
+        } catch (IllegalArgumentException e) {
+            throw usage(SettingMessages.inOptionTerms(e));
         }
     }
 
     private int forward(UpstreamGroup group, TransportSelection selection, ForwarderListener listener,
-            Instrumentation instruments) {
+            Instrumentation instruments, ProxyRuntime loops) {
         ProxyBuilder builder = Proxy.builder()
                 .listen(listen)
                 .upstream(group)
@@ -211,6 +234,9 @@ public final class ForwardCommand implements Callable<Integer> {
                 .listener(ProxyListener.all(listener, instruments.frontend(FRONTEND)));
         if (eventLoops != null) {
             builder.eventLoops(eventLoops);
+        }
+        if (loops != null) {
+            builder.runtime(loops);
         }
         if (maxConnections != null) {
             builder.maxConnections(maxConnections);

@@ -150,6 +150,11 @@ final class Instrumentation implements AutoCloseable {
         return options.withStats(figures, serving);
     }
 
+    /** Stops the admin endpoint now (if one runs); idempotent, {@link #close()} does it too. */
+    void closeAdminEndpoint() {
+        admin.close();
+    }
+
     /**
      * After the drain: the admin endpoint stops, the access log's last lines are written and the
      * recording is written to its file.

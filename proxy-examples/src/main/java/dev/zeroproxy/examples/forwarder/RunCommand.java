@@ -126,7 +126,8 @@ public final class RunCommand implements Callable<Integer> {
 
             @Override
             public void close() {
-                deployment.close();
+                // The admin endpoint shows the drain, and closes on loops that still run.
+                deployment.close(instruments::closeAdminEndpoint);
             }
         };
     }
