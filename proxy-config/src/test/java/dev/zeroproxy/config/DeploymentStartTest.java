@@ -80,6 +80,28 @@ class DeploymentStartTest {
     }
 
     @Test
+    void closeRunsWhatItIsGivenAfterTheDrainAndBeforeTheLoopsStop() throws Exception {
+        try (TaggedServer app = TaggedServer.start(1)) {
+            int port = Session.freePort();
+            Deployment deployment = Deployment.start(Running.file(Running.HEAD + """
+                    frontend web
+                        bind 127.0.0.1:%d
+                        default_backend app
+                    backend app
+                        server s1 127.0.0.1:%d
+                    """.formatted(port, app.address().getPort())), ProxyListener.NOOP);
+            Proxy proxy = deployment.proxies().get(loopback(port));
+            List<String> seen = new ArrayList<>();
+            deployment.close(() -> {
+                seen.add("proxy accepting: " + proxy.isAccepting());
+                seen.add("loops running: " + !deployment.runtime().eventLoopGroup().isShuttingDown());
+            });
+            assertEquals(List.of("proxy accepting: false", "loops running: true"), seen);
+            assertTrue(deployment.runtime().eventLoopGroup().isTerminated(), "then the loops stopped");
+        }
+    }
+
+    @Test
     void checkReportsTheErrorsStartWouldGive() {
         String text = Running.HEAD + """
                 frontend web
