@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -75,10 +77,21 @@ final class Session implements AutoCloseable {
         }
     }
 
-    /** A free port on 127.0.0.1 for a file (the parser refuses port 0): bound once and closed. */
+    /** Ports {@link #freePort} has handed out in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A free port on 127.0.0.1 for a file (the parser refuses port 0): bound once and closed, and
+     * never one handed out before in this JVM. The kernel may give the same port to two probes in
+     * a row, and a test that asks for two ports (two binds of one file) would then get one twice.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
+        while (true) {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(probe.getLocalPort())) {
+                    return probe.getLocalPort();
+                }
+            }
         }
     }
 
