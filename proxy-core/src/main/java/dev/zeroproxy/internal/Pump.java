@@ -512,8 +512,7 @@ final class Pump extends ChannelInboundHandlerAdapter
 
     @Override
     public int readCap() {
-        int cap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
-        return hold == null ? cap : hold.cap(cap);
+        return hold == null ? budgetCap() : hold.cap(budgetCap());
     }
 
     /**
@@ -537,9 +536,13 @@ final class Pump extends ChannelInboundHandlerAdapter
      */
     private boolean shouldSwitchToSplice() {
         // The budget's cap, not a rate limit's: reads a limit keeps small say nothing of the sender.
-        int budgetCap = owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
         return splicer != null && state == PumpState.COPYING && bytesCopied >= copyBeforeSplice
-                && lastReadBytes >= Math.min(BULK_READ_BYTES, budgetCap) && (hold == null || !hold.limited());
+                && lastReadBytes >= Math.min(BULK_READ_BYTES, budgetCap()) && (hold == null || !hold.limited());
+    }
+
+    /** The most a read may take while the proxy-wide memory budget is used up; no cap otherwise. */
+    private int budgetCap() {
+        return owner.memoryBudget().exhausted() ? MemoryBudget.READ_WHILE_EXHAUSTED : Integer.MAX_VALUE;
     }
 
     @Override

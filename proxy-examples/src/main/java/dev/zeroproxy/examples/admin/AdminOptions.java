@@ -61,11 +61,6 @@ public final class AdminOptions {
         return refresh != null;
     }
 
-    /** Whether {@code --admin} was given: then the file's stats section is not used. */
-    public boolean givenOnCommandLine() {
-        return address != null;
-    }
-
     /** The configuration file's endpoint, or null for none; takes effect at the next {@link #start}. */
     public void fromFile(FileEndpoint endpoint) {
         this.fromFile = endpoint;

@@ -31,12 +31,10 @@ final class AccessLogOutput implements AutoCloseable {
 
     private final Logger logger;
     private final CountingAsyncAppender async;
-    private final String destination;
 
-    private AccessLogOutput(Logger logger, CountingAsyncAppender async, String destination) {
+    private AccessLogOutput(Logger logger, CountingAsyncAppender async) {
         this.logger = logger;
         this.async = async;
-        this.destination = destination;
     }
 
     /**
@@ -76,12 +74,7 @@ final class AccessLogOutput implements AutoCloseable {
         logger.setAdditive(false);
         logger.addAppender(async);
         logger.setLevel(Level.INFO);
-        return new AccessLogOutput(logger, async, destination);
-    }
-
-    /** Whether the lines go to stdout. */
-    boolean toStdout() {
-        return destination.equals("-");
+        return new AccessLogOutput(logger, async);
     }
 
     /** Turns the access logger off again, writes the lines still queued, and closes the file. */

@@ -36,11 +36,6 @@ final class CountingAsyncAppender extends AsyncAppender {
         super.append(event);
     }
 
-    /** Lines dropped since the start. */
-    long dropped() {
-        return dropped.get();
-    }
-
     private void report() {
         long total = dropped.get();
         long since = total - reported.getAndSet(total);

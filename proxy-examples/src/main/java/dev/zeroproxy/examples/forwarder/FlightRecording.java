@@ -26,11 +26,9 @@ final class FlightRecording implements AutoCloseable {
     static final long MAX_SIZE = 256L << 20;
 
     private final Recording recording;
-    private final Path file;
 
-    private FlightRecording(Recording recording, Path file) {
+    private FlightRecording(Recording recording) {
         this.recording = recording;
-        this.file = file;
     }
 
     /**
@@ -61,7 +59,7 @@ final class FlightRecording implements AutoCloseable {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         recording.start();
-        return new FlightRecording(recording, absolute);
+        return new FlightRecording(recording);
     }
 
     private static Configuration defaults() {
@@ -84,11 +82,6 @@ final class FlightRecording implements AutoCloseable {
         } catch (IOException | ParseException e) {
             throw new IllegalStateException(SETTINGS + " cannot be read", e);
         }
-    }
-
-    /** Where the recording is written at {@link #close()}. */
-    Path file() {
-        return file;
     }
 
     /** Stops the recording, which writes it to its file. */
