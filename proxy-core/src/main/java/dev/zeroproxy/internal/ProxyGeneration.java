@@ -3,7 +3,6 @@ package dev.zeroproxy.internal;
 import dev.zeroproxy.ProxyConfig;
 import dev.zeroproxy.edge.EdgeAdmission;
 import dev.zeroproxy.edge.SourcePool;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -33,7 +32,7 @@ final class ProxyGeneration {
     /**
      * Connections accepted under this generation and still open; -1 once it is done (retired,
      * none open), after which it takes none: a connection accepted at the switch that read the
-     * older generation goes to the newer one ({@link #tryAccept}), never to one whose upstream
+     * older generation goes to the newer one ({@link #tryHold}), never to one whose upstream
      * may be stopped already.
      */
     private final AtomicInteger open = new AtomicInteger();
@@ -103,20 +102,9 @@ final class ProxyGeneration {
     }
 
     /**
-     * Counts {@code client} under this generation until it closes; false if the generation is
-     * done, and the caller must take the current one.
-     */
-    boolean tryAccept(Channel client) {
-        if (!tryHold()) {
-            return false;
-        }
-        client.closeFuture().addListener(f -> release());
-        return true;
-    }
-
-    /**
-     * One more holder of this generation (a relay, beside its client channel), so that it is done
-     * only once the relay has closed too, its lease released; false if it is done already.
+     * One more holder of this generation (an accepted client channel until it closes, or a relay
+     * until its lease is released), so that it is done only once every holder has let go; false
+     * if it is done already, and a client must take the current generation instead.
      */
     boolean tryHold() {
         while (true) {

@@ -334,17 +334,26 @@ public final class ProxyServer implements Proxy {
      * Returns the generation it was accepted under.
      */
     ProxyGeneration connectionAccepted(Channel client) {
-        channelOpened(client);
+        counters.openChannels.increment();
         // The generation now is the connection's for its whole life, whatever a reconfigure does
         // meanwhile. One retired and done between the read and the count takes no connection:
         // the current one, newer, does.
-        ProxyGeneration accepted = generation;
-        while (!accepted.tryAccept(client)) {
-            accepted = generation;
+        ProxyGeneration current = generation;
+        while (!current.tryHold()) {
+            current = generation;
         }
         acceptLimit.connectionOpened();
-        client.closeFuture().addListener(f -> acceptLimit.connectionClosed());
+        ProxyGeneration accepted = current;
+        // One listener gives back all three: each listener is an object kept for the channel's
+        // life, and a second one on the same future adds Netty's listener array, on every pair.
+        client.closeFuture().addListener(f -> clientClosed(accepted));
         return accepted;
+    }
+
+    private void clientClosed(ProxyGeneration accepted) {
+        counters.openChannels.decrement();
+        accepted.release();
+        acceptLimit.connectionClosed();
     }
 
     void relayOpened(Relay relay) {

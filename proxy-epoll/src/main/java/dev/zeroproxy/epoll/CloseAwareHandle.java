@@ -33,7 +33,7 @@ import io.netty.channel.unix.FileDescriptor;
  *       that reason, https://github.com/joyent/libuv/pull/1100).</li>
  * </ul>
  */
-final class CloseAwareHandle implements EpollIoHandle {
+final class CloseAwareHandle extends SkipUnchangedRegistration implements EpollIoHandle {
     private final EpollIoHandle channel;
     private final Descriptor fd;
 
@@ -43,7 +43,8 @@ final class CloseAwareHandle implements EpollIoHandle {
     }
 
     /** The registration is being cancelled: the channel closes its socket right after. */
-    void closing() {
+    @Override
+    void cancelling() {
         fd.closing = true;
     }
 

@@ -60,10 +60,10 @@ final class LeanEpollIoHandler implements IoHandler {
     @Override
     public IoRegistration register(IoHandle handle) throws Exception {
         if (!EPOLL_CHANNEL_HANDLE.isInstance(handle)) {
-            return new SkipUnchangedRegistration(epoll.register(handle), () -> { });
+            return new SkipUnchangedRegistration().wrapping(epoll.register(handle));
         }
         CloseAwareHandle closeAware = new CloseAwareHandle((EpollIoHandle) handle);
-        return new SkipUnchangedRegistration(epoll.register(closeAware), closeAware::closing);
+        return closeAware.wrapping(epoll.register(closeAware));
     }
 
     @Override

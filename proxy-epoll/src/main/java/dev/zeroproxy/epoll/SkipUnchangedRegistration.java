@@ -11,29 +11,39 @@ import io.netty.channel.epoll.EpollIoOps;
  * unchanged set reports no event that the set would not report anyway). See
  * {@link LeanEpollIoHandler} for the Netty call this saves.
  *
+ * <p>Netty's registration is given after construction ({@link #wrapping}), so that a channel's
+ * {@link CloseAwareHandle} can be its own registration: one object a channel instead of a handle,
+ * a registration and a callback between them, on every idle connection.
+ *
  * <p>Netty submits from the channel's event loop; the lock only mirrors Netty's own
  * registration, which allows calls from any thread.
  */
-final class SkipUnchangedRegistration implements IoRegistration {
+class SkipUnchangedRegistration implements IoRegistration {
     /** No set passed on yet: the first submit is the {@code EPOLL_CTL_ADD}. */
     private static final long NOTHING_SUBMITTED = Long.MIN_VALUE;
-    private final IoRegistration epoll;
-    private final Runnable onCancel;
+    private IoRegistration epoll;
     private long submitted = NOTHING_SUBMITTED;
 
-    /** @param onCancel told first when the registration is cancelled (see {@link CloseAwareHandle}) */
-    SkipUnchangedRegistration(IoRegistration epoll, Runnable onCancel) {
-        this.epoll = epoll;
-        this.onCancel = onCancel;
+    /** Wraps Netty's registration, once, before this is handed to the channel; returns this. */
+    final SkipUnchangedRegistration wrapping(IoRegistration registration) {
+        if (epoll != null) {
+            throw new IllegalStateException("already wraps " + epoll);
+        }
+        epoll = registration;
+        return this;
+    }
+
+    /** Told first when the registration is cancelled (see {@link CloseAwareHandle}). */
+    void cancelling() {
     }
 
     @Override
-    public <T> T attachment() {
+    public final <T> T attachment() {
         return epoll.attachment();
     }
 
     @Override
-    public synchronized long submit(IoOps ops) {
+    public final synchronized long submit(IoOps ops) {
         long value = ((EpollIoOps) ops).value();
         if (value == submitted && epoll.isValid()) {
             return value;
@@ -46,13 +56,13 @@ final class SkipUnchangedRegistration implements IoRegistration {
     }
 
     @Override
-    public boolean isValid() {
+    public final boolean isValid() {
         return epoll.isValid();
     }
 
     @Override
-    public boolean cancel() {
-        onCancel.run();
+    public final boolean cancel() {
+        cancelling();
         return epoll.cancel();
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.IoEvent;
+import io.netty.channel.IoOps;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.unix.FileDescriptor;
@@ -43,10 +44,13 @@ class CloseAwareHandleTest {
     @Test
     void theDescriptorReadsAsClosedFromTheCancelOn() {
         CloseAwareHandle handle = new CloseAwareHandle(channel);
+        List<Boolean> openAtNettysCancel = new ArrayList<>();
+        handle.wrapping(new NettysRegistration(() -> openAtNettysCancel.add(handle.fd().isOpen())));
         assertEquals(socket.intValue(), handle.fd().intValue());
         assertTrue(handle.fd().isOpen());
-        handle.closing();
-        assertFalse(handle.fd().isOpen(), "so Netty's cancel makes no EPOLL_CTL_DEL");
+        handle.cancel();
+        assertEquals(List.of(false), openAtNettysCancel, "so Netty's cancel makes no EPOLL_CTL_DEL");
+        assertFalse(handle.fd().isOpen());
         assertTrue(socket.isOpen(), "the channel's own descriptor is untouched");
     }
 
@@ -59,5 +63,37 @@ class CloseAwareHandleTest {
         assertEquals(List.of("handle", "unregistered", "close"), calls);
         assertThrows(UnsupportedOperationException.class, () -> handle.fd().close(),
                 "the socket is its channel's to close");
+    }
+
+    /** Netty's registration as far as the cancel goes: runs {@code onCancel} then. */
+    private static final class NettysRegistration implements IoRegistration {
+        private final Runnable onCancel;
+        private boolean valid = true;
+
+        NettysRegistration(Runnable onCancel) {
+            this.onCancel = onCancel;
+        }
+
+        @Override
+        public <T> T attachment() {
+            return null;
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            return valid ? 0 : -1;
+        }
+
+        @Override
+        public boolean isValid() {
+            return valid;
+        }
+
+        @Override
+        public boolean cancel() {
+            onCancel.run();
+            valid = false;
+            return true;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.zeroproxy.epoll;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.zeroproxy.Transport;
 import dev.zeroproxy.testkit.TransportAssumptions;
@@ -24,7 +25,7 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void theSameSetSubmittedAgainIsNotPassedOn() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration().wrapping(netty);
         registration.submit(READ_ERR_RDHUP.with(EpollIoOps.EPOLLOUT));
         registration.submit(READ_ERR_RDHUP);
         registration.submit(READ_ERR_RDHUP);
@@ -34,7 +35,7 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void anEmptySetBeforeTheAddDoesNotCountAsSubmitted() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration().wrapping(netty);
         registration.submit(EpollIoOps.NONE);
         registration.submit(EpollIoOps.NONE);
         assertEquals(List.of(0, 0), netty.submitted, "Netty adds nothing for an empty set: ask again");
@@ -42,7 +43,7 @@ class SkipUnchangedRegistrationTest {
 
     @Test
     void aCancelledRegistrationIsAskedEveryTime() {
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> { });
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration().wrapping(netty);
         registration.submit(READ_ERR_RDHUP);
         netty.valid = false;
         registration.submit(READ_ERR_RDHUP);
@@ -52,10 +53,22 @@ class SkipUnchangedRegistrationTest {
     @Test
     void cancellingSaysSoBeforeNettyCancels() {
         List<String> calls = new ArrayList<>();
-        SkipUnchangedRegistration registration = new SkipUnchangedRegistration(netty, () -> calls.add(
-                netty.valid ? "told while Netty's registration is valid" : "told too late"));
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration() {
+            @Override
+            void cancelling() {
+                calls.add(netty.valid ? "told while Netty's registration is valid" : "told too late");
+            }
+        }.wrapping(netty);
         registration.cancel();
         assertEquals(List.of("told while Netty's registration is valid"), calls);
+    }
+
+    @Test
+    void itWrapsOneRegistrationOnly() {
+        SkipUnchangedRegistration registration = new SkipUnchangedRegistration().wrapping(netty);
+        assertThrows(IllegalStateException.class, () -> registration.wrapping(new Recording()));
+        registration.submit(READ_ERR_RDHUP);
+        assertEquals(List.of(READ_ERR_RDHUP.value()), netty.submitted, "still the first one's");
     }
 
     /** Netty's registration, as far as submit goes: records every set it is given. */
