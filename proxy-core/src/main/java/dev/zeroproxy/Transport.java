@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -136,6 +137,17 @@ public abstract class Transport {
      */
     public TcpInfo tcpInfo(Channel channel) {
         return null;
+    }
+
+    /**
+     * SPI: half-closes {@code channel}: shuts its output, so its peer reads EOF, and leaves its
+     * input open. Called on the channel's event loop by a relay direction whose last byte the
+     * channel has written, so nothing is queued on it. The default is Netty's
+     * {@code shutdownOutput()}; a transport may shut the socket more cheaply when nothing is
+     * queued, as long as the channel then reports {@code isOutputShutdown()} as Netty's would.
+     */
+    public ChannelFuture shutdownOutput(DuplexChannel channel) {
+        return channel.shutdownOutput();
     }
 
     /**

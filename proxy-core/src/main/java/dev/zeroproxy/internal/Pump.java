@@ -636,7 +636,7 @@ final class Pump extends ChannelInboundHandlerAdapter
             // back on: stop the input-shut source from being polled again.
             source.config().setAutoRead(false);
         }
-        ((DuplexChannel) sink).shutdownOutput().addListener(shut -> {
+        owner.shutdownOutput((DuplexChannel) sink).addListener(shut -> {
             if (shut.isSuccess()) {
                 owner.pumpFrom(sink).sourceOutputShut();
                 finish();

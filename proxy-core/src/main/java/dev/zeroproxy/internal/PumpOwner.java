@@ -1,6 +1,8 @@
 package dev.zeroproxy.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.socket.DuplexChannel;
 
 /**
  * What a {@link Pump} asks of the connection it belongs to: the {@link Relay}, or a stand-in in
@@ -21,6 +23,9 @@ interface PumpOwner {
 
     /** The pump whose source is {@code channel}. */
     Pump pumpFrom(Channel channel);
+
+    /** Half-closes {@code sink}, whose last byte is written, as the proxy's transport does it. */
+    ChannelFuture shutdownOutput(DuplexChannel sink);
 
     /** A direction reached {@link PumpState#FINISHED}; the pair ends cleanly when both have. */
     void directionFinished();

@@ -15,9 +15,11 @@ import dev.zeroproxy.UpstreamLease;
 import dev.zeroproxy.edge.ProxyProtocolSend;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -128,6 +130,11 @@ final class Relay implements PumpOwner {
     @Override
     public ProxyCounters counters() {
         return server().counters();
+    }
+
+    @Override
+    public ChannelFuture shutdownOutput(DuplexChannel sink) {
+        return config().transport().shutdownOutput(sink);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -365,6 +366,11 @@ class PumpTest {
         @Override
         public Pump pumpFrom(Channel channel) {
             return channel == source ? pump : reverse;
+        }
+
+        @Override
+        public ChannelFuture shutdownOutput(DuplexChannel sink) {
+            return sink.shutdownOutput();
         }
 
         @Override
