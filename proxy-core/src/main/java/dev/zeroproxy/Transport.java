@@ -141,10 +141,12 @@ public abstract class Transport {
 
     /**
      * SPI: half-closes {@code channel}: shuts its output, so its peer reads EOF, and leaves its
-     * input open. Called on the channel's event loop by a relay direction whose last byte the
-     * channel has written, so nothing is queued on it. The default is Netty's
-     * {@code shutdownOutput()}; a transport may shut the socket more cheaply when nothing is
-     * queued, as long as the channel then reports {@code isOutputShutdown()} as Netty's would.
+     * input open. Called on the channel's event loop by a relay direction once the channel has
+     * written its last byte (from that write's listener: if the write completed during a later
+     * flush, Netty still counts it as pending until its listeners have run). The default is
+     * Netty's {@code shutdownOutput()}; a transport may shut the socket more cheaply when it can
+     * tell nothing is queued, as long as the channel then reports {@code isOutputShutdown()} as
+     * Netty's would, and must take Netty's path otherwise.
      */
     public ChannelFuture shutdownOutput(DuplexChannel channel) {
         return channel.shutdownOutput();

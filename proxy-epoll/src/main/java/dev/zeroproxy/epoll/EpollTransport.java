@@ -145,10 +145,18 @@ public final class EpollTransport extends Transport {
      * the writes still queued, even when none are. A relayed connection half-closes twice, and
      * under connection churn filling those two stack traces was 9 % of the proxy's CPU
      * (perf, docs/benchmarks.md). With anything queued, Netty's own path runs, and fails it.
+     *
+     * <p>When it applies: the relay half-closes from its last write's listener. A last write the
+     * kernel took within its own flush (short messages, a sink keeping up) leaves nothing
+     * counted, and takes this path. One that waited for the sink (a slow reader, the end of a
+     * bulk transfer) completes inside Netty's {@code ChannelOutboundBuffer.remove()}, which runs
+     * the listeners before it subtracts the write's size: the buffer still counts it, so Netty's
+     * path runs, exception and all, once per such direction, where a transfer's own cost dwarfs
+     * it. Off the loop, Netty's path too (it hops onto the loop).
      */
     @Override
     public ChannelFuture shutdownOutput(DuplexChannel channel) {
-        if (!(channel instanceof EpollSocketChannel epoll) || !nothingQueued(epoll)) {
+        if (!(channel instanceof EpollSocketChannel epoll) || !epoll.eventLoop().inEventLoop() || !nothingQueued(epoll)) {
             return channel.shutdownOutput();
         }
         try {

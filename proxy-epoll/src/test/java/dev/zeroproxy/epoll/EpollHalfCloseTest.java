@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The epoll transport's half-close ({@link EpollTransport#shutdownOutput}): the peer reads every
  * byte and then EOF, the channel still reads, and Netty sees its output shut; the cheap path is
- * taken only with nothing queued, and with something queued Netty's own path fails it.
+ * taken only with nothing queued or counted, and otherwise Netty's own path runs (and fails what
+ * is queued).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class EpollHalfCloseTest {
@@ -104,6 +105,29 @@ class EpollHalfCloseTest {
             assertFalse(queued.isSuccess(), "the queued write is failed, not sent after the FIN");
             assertInstanceOf(ChannelOutputShutdownException.class, queued.cause());
             assertEquals(0, peerRead.get(10, TimeUnit.SECONDS).length, "EOF, and nothing before it");
+        } finally {
+            channel.close().sync();
+        }
+    }
+
+    @Test
+    void fromTheListenerOfAWriteThatWaitedForThePeerNettysPathRunsAndTheStreamIsWhole() throws Exception {
+        // The relay half-closes from its last write's listener; a write that had to wait for the
+        // peer completes inside Netty's ChannelOutboundBuffer.remove(), still counted as pending.
+        byte[] sent = randomBytes(16 * 1024 * 1024, 14);
+        EpollSocketChannel channel = connect(new CompletableFuture<>(), 1);
+        try (Socket peer = server.accept()) {
+            CompletableFuture<ChannelFuture> shut = new CompletableFuture<>();
+            channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.wrappedBuffer(sent))
+                    .addListener(written -> shut.complete(epoll.shutdownOutput(channel))));
+            Thread.sleep(200);
+            assertFalse(shut.isDone(), "the peer reads nothing yet, so the write waits");
+
+            CompletableFuture<byte[]> peerRead = CompletableFuture.supplyAsync(() -> readToEof(peer));
+            assertTrue(shut.get(10, TimeUnit.SECONDS).sync().isSuccess());
+            assertTrue(channel.isOutputShutdown());
+            assertNull(channel.unsafe().outboundBuffer(), "Netty's path: the write was still counted when its listener ran");
+            assertArrayEquals(sent, peerRead.get(10, TimeUnit.SECONDS), "every byte, then EOF");
         } finally {
             channel.close().sync();
         }
