@@ -1,5 +1,6 @@
 package dev.zeroproxy;
 
+import dev.zeroproxy.internal.DurationText;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,7 +54,8 @@ public final class ProxyClosedConnectionException extends IOException {
         this.reason = reason;
     }
 
-    private static String message(Reason reason, Duration limit) {
+    private static String message(Reason reason, Duration limitValue) {
+        String limit = limitValue == null ? "-" : DurationText.format(limitValue);
         return switch (reason) {
             case IDLE_TIMEOUT -> "idle for " + limit + " (idleTimeout)";
             case HALF_CLOSED_TIMEOUT -> "half-closed and idle for " + limit + " (halfClosedTimeout)";

@@ -1,6 +1,7 @@
 package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.internal.DurationText;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -168,8 +169,8 @@ public final class HealthCheck {
     /** For example {@code HealthCheck{interval=2s, timeout=1s, rise=2, fall=3, jitter=0.1, send='PING\r\n', expect='+PONG'}}. */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("HealthCheck{interval=").append(human(interval))
-                .append(", timeout=").append(human(timeout))
+        StringBuilder s = new StringBuilder("HealthCheck{interval=").append(DurationText.format(interval))
+                .append(", timeout=").append(DurationText.format(timeout))
                 .append(", rise=").append(rise).append(", fall=").append(fall)
                 .append(", jitter=").append(jitter);
         if (send.length > 0) {
@@ -179,11 +180,6 @@ public final class HealthCheck {
             s.append(", expect=").append(PrintableBytes.quoted(expect));
         }
         return s.append('}').toString();
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /**

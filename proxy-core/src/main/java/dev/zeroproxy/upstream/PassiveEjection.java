@@ -1,6 +1,7 @@
 package dev.zeroproxy.upstream;
 
 import dev.zeroproxy.InvalidSettingException;
+import dev.zeroproxy.internal.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -150,13 +151,8 @@ public final class PassiveEjection {
         if (!enabled) {
             return "PassiveEjection{disabled}";
         }
-        return "PassiveEjection{consecutiveFailures=" + consecutiveFailures + ", baseEjection=" + human(baseEjection)
-                + ", maxEjection=" + human(maxEjection) + ", maxEjectionPercent=" + maxEjectionPercent + "}";
-    }
-
-    private static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 && ms > 0 ? ms / 1000 + "s" : ms + "ms";
+        return "PassiveEjection{consecutiveFailures=" + consecutiveFailures + ", baseEjection=" + DurationText.format(baseEjection)
+                + ", maxEjection=" + DurationText.format(maxEjection) + ", maxEjectionPercent=" + maxEjectionPercent + "}";
     }
 
     /**

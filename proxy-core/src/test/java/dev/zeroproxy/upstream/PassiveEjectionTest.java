@@ -21,7 +21,7 @@ class PassiveEjectionTest {
         assertEquals(Duration.ofSeconds(300), d.maxEjection());
         assertEquals(50, d.maxEjectionPercent());
         assertEquals(d, PassiveEjection.builder().build());
-        assertEquals("PassiveEjection{consecutiveFailures=5, baseEjection=10s, maxEjection=300s, maxEjectionPercent=50}",
+        assertEquals("PassiveEjection{consecutiveFailures=5, baseEjection=10s, maxEjection=5m, maxEjectionPercent=50}",
                 d.toString());
     }
 

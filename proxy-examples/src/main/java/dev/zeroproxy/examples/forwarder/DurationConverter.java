@@ -1,5 +1,6 @@
 package dev.zeroproxy.examples.forwarder;
 
+import dev.zeroproxy.internal.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -65,22 +66,6 @@ public final class DurationConverter implements ITypeConverter<Duration> {
 
     /** Formats {@code duration} in the largest unit that holds it exactly, the way {@link #parse} reads it back. */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
-            return "0s";
-        }
-        if (millis % Duration.ofDays(1).toMillis() == 0) {
-            return duration.toDays() + "d";
-        }
-        if (millis % Duration.ofHours(1).toMillis() == 0) {
-            return duration.toHours() + "h";
-        }
-        if (millis % Duration.ofMinutes(1).toMillis() == 0) {
-            return duration.toMinutes() + "m";
-        }
-        if (millis % 1000 == 0) {
-            return duration.toSeconds() + "s";
-        }
-        return millis + "ms";
+        return DurationText.format(duration);
     }
 }

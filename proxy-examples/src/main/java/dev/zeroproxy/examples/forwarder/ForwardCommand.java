@@ -139,8 +139,10 @@ public final class ForwardCommand implements Callable<Integer> {
     @Option(names = "--reuse-port", negatable = true,
             description = "--reuse-port lets other processes of this user that ask for it share the listening"
                     + " port (e.g. a new instance joining this one); --no-reuse-port uses one listening socket"
-                    + " for all event loops. Default: one socket per event loop where the transport can, and"
-                    + " the port is refused if anything listens on it already.")
+                    + " for all event loops. Default: one socket per event loop where the transport can; the"
+                    + " start is refused if anything listens on the port already, but a later process of this"
+                    + " user that sets SO_REUSEPORT itself (such as a forwarder started with --reuse-port) can"
+                    + " still join (the kernel groups such sockets by user): --no-reuse-port rules that out.")
     private Boolean reusePort;
 
     @Mixin

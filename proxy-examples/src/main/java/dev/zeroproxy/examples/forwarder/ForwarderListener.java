@@ -42,9 +42,12 @@ final class ForwarderListener implements ProxyListener {
     private final LongAdder cutByForcedStop = new LongAdder();
     private final LongAdder cutOtherwise = new LongAdder();
     private final LongAdder refused = new LongAdder();
-    private final RateLimitedLog connectFailures = new RateLimitedLog();
-    private final RateLimitedLog idleCloses = new RateLimitedLog();
-    private final RateLimitedLog drainCuts = new RateLimitedLog();
+    private final RateLimitedLog connectFailures = new RateLimitedLog(
+            n -> LOGGER.warn("{} more upstream connect failure(s) since the last such line", n));
+    private final RateLimitedLog idleCloses = new RateLimitedLog(
+            n -> LOGGER.info("{} more connection(s) closed (reset) by an idle timeout since the last such line", n));
+    private final RateLimitedLog drainCuts = new RateLimitedLog(
+            n -> LOGGER.warn("{} more connection(s) cut (reset) by the drain timeout or the forced stop since the last such line", n));
 
     @Override
     public void upstreamAttemptFailed(ConnectionInfo connection, Throwable cause) {
@@ -114,14 +117,31 @@ final class ForwarderListener implements ProxyListener {
      */
     private static final Pattern NATIVE_ERROR = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-\\d+\\): ([^:]+)(: .*)?$");
 
-    /** An exception in one line: the operating system's reason, or its message (its type only when it has none). */
+    /**
+     * An exception in one line: the operating system's reason, found through the causes too (a
+     * socket that could not be made reaches here wrapped, its message the native error's
+     * {@code toString()}), else its message, its type only when it has none.
+     */
     static String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            Matcher nativeError = message == null ? null : NATIVE_ERROR.matcher(message);
+            if (nativeError != null && nativeError.matches()) {
+                return nativeError.group(1);
+            }
+        }
         String message = cause.getMessage();
         if (message == null || message.isBlank()) {
             return cause.getClass().getSimpleName();
         }
-        Matcher nativeError = NATIVE_ERROR.matcher(message);
-        return nativeError.matches() ? nativeError.group(1) : message;
+        return message;
+    }
+
+    /** Reports the lines the rate limits left out and have not reported yet: before the stop summary. */
+    void flushLeftOutLines() {
+        connectFailures.flush();
+        idleCloses.flush();
+        drainCuts.flush();
     }
 
     /**

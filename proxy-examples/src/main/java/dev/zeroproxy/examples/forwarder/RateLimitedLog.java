@@ -1,34 +1,84 @@
 package dev.zeroproxy.examples.forwarder;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * At most one log line a second for one kind of event, however many happen: an upstream that
  * goes down with ten thousand clients connected must not write ten thousand lines. The lines
- * left out are counted, and the next line that is written says how many. Thread-safe: events
- * come from every event loop.
+ * left out are counted and always reported: by the next line written, which says how many, or,
+ * if none comes within the second, by a line of their own then ({@code leftOut}), and at the
+ * latest by {@link #flush()} (the forwarder calls it before its stop summary). Thread-safe:
+ * events come from every event loop.
  */
 final class RateLimitedLog {
-    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** One daemon thread for every such log of the process: it only writes the left-out counts. */
+    private static final ScheduledExecutorService LEFT_OUT_REPORTS = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "zeroproxy-log-counts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
+    private final long intervalNanos;
+    private final LongConsumer leftOut;
     private final AtomicLong nextLineNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
 
+    /** @param leftOut writes the line that reports this many lines left out, when no event's line has */
+    RateLimitedLog(LongConsumer leftOut) {
+        this(DEFAULT_INTERVAL_NANOS, leftOut);
+    }
+
+    RateLimitedLog(long intervalNanos, LongConsumer leftOut) {
+        this.intervalNanos = intervalNanos;
+        this.leftOut = leftOut;
+    }
+
     /**
      * Writes the line with {@code write} (given the suffix to append: empty, or how many lines
-     * were left out since the last one) if a second has passed since the last line; otherwise
-     * only counts it.
+     * were left out since the last one) if the interval has passed since the last line; otherwise
+     * only counts it, and the count is reported within the interval.
      */
     void log(Consumer<String> write) {
         long now = System.nanoTime();
         long next = nextLineNanos.get();
-        if (now - next < 0 || !nextLineNanos.compareAndSet(next, now + INTERVAL_NANOS)) {
-            suppressed.incrementAndGet();
+        if (now - next < 0 || !nextLineNanos.compareAndSet(next, now + intervalNanos)) {
+            if (suppressed.getAndIncrement() == 0) {
+                LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos, TimeUnit.NANOSECONDS);
+            }
             return;
         }
         long left = suppressed.getAndSet(0);
         write.accept(left == 0 ? "" : " (and " + left + " more like it since the last such line)");
+    }
+
+    /** Reports the lines left out now, if any, whatever the interval: before the stop summary. */
+    void flush() {
+        long left = suppressed.getAndSet(0);
+        if (left > 0) {
+            leftOut.accept(left);
+        }
+    }
+
+    /** A line of its own for the count, unless an event's line took the count meanwhile; one line an interval at most. */
+    private void reportWhenDue() {
+        long now = System.nanoTime();
+        long next = nextLineNanos.get();
+        if (suppressed.get() == 0) {
+            return;
+        }
+        if (now - next < 0) {
+            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, next - now, TimeUnit.NANOSECONDS);
+        } else if (nextLineNanos.compareAndSet(next, now + intervalNanos)) {
+            flush();
+        } else {
+            // An event's line is being written right now, and takes the count with it.
+            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos, TimeUnit.NANOSECONDS);
+        }
     }
 }

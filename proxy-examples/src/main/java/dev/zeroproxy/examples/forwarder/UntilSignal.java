@@ -46,7 +46,10 @@ final class UntilSignal implements ProxyLifetime {
 
         long started = System.nanoTime();
         long open = proxy.stats().activeConnections();
-        if (open > 0) {
+        if (open > 0 && proxy.drainTimeout().isZero()) {
+            LOGGER.info("zeroproxy stopping: no longer accepting, cutting the {} open connection(s) now"
+                    + " (drain timeout 0)", open);
+        } else if (open > 0) {
             // Only when there is a drain to wait for: a quiet stop is one line, the summary below.
             LOGGER.info("zeroproxy stopping: no longer accepting, draining {} connection(s) for up to {}"
                     + " (a second SIGINT/SIGTERM cuts them at once)", open,
@@ -59,6 +62,7 @@ final class UntilSignal implements ProxyLifetime {
             return 1;
         }
         Thread.interrupted(); // close() sets it again when a second signal ended the drain.
+        listener.flushLeftOutLines();
         ProxyStats stats = proxy.stats();
         LOGGER.info("zeroproxy stopped in {} ms: {}; {} bytes forwarded ({} spliced)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), listener.summary(),

@@ -18,6 +18,13 @@ class ForwarderListenerTest {
     }
 
     @Test
+    void aWrappedNativeErrorIsFoundThroughItsCause() {
+        // What a socket that cannot be made at the upstream connect reaches the listener as (EMFILE).
+        IOException emfile = new IOException("newSocketStream(..) failed with error(-24): Too many open files");
+        assertEquals("Too many open files", ForwarderListener.describe(new io.netty.channel.ChannelException(emfile)));
+    }
+
+    @Test
     void otherMessagesStayAndAMissingOneGivesTheType() {
         assertEquals("connection timed out after 5000 ms: 10.0.0.1:5432",
                 ForwarderListener.describe(new IOException("connection timed out after 5000 ms: 10.0.0.1:5432")));
