@@ -85,8 +85,9 @@ public record ProxyStats(
 
     /**
      * Bytes read in both directions. Equal to {@code bytesCopied + bytesSpliced} once the
-     * connections are closed; a byte read and not forwarded (one in flight, or lost to a bug)
-     * makes the difference.
+     * connections are closed, but for bytes read and never forwarded: those a client sent before
+     * its upstream connect failed (transports that read before the connect completes, such as
+     * epoll, hold them, and they go with the connection), and any lost to a bug.
      */
     public long bytesForwarded() {
         return bytesFromClients + bytesFromUpstreams;
