@@ -10,10 +10,10 @@ import java.util.function.LongConsumer;
 /**
  * At most one log line a second for one kind of event, however many happen: an upstream that
  * goes down with ten thousand clients connected must not write ten thousand lines. The lines
- * left out are counted and always reported: by the next line written, which says how many, or,
- * if none comes within the second, by a line of their own then ({@code leftOut}), and at the
- * latest by {@link #flush()} (the forwarder calls it before its stop summary). Thread-safe:
- * events come from every event loop.
+ * left out are counted and always reported: by the next event's line, which says how many, or,
+ * when the events stopped and no such line comes, by a line of their own a little after the
+ * second ({@code leftOut}), and at the latest by {@link #flush()} (the forwarder calls it before
+ * its stop summary). Thread-safe: events come from every event loop.
  */
 final class RateLimitedLog {
     private static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -65,20 +65,26 @@ final class RateLimitedLog {
         }
     }
 
-    /** A line of its own for the count, unless an event's line took the count meanwhile; one line an interval at most. */
+    /**
+     * A line of its own for the count, once the interval has passed and no event has written its
+     * line for a grace of a quarter interval after it: while events keep coming, each interval's
+     * line stays an event's own, the count appended; the count's own line is for a burst that
+     * ended. One line an interval at most.
+     */
     private void reportWhenDue() {
-        long now = System.nanoTime();
-        long next = nextLineNanos.get();
         if (suppressed.get() == 0) {
             return;
         }
-        if (now - next < 0) {
-            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, next - now, TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        long next = nextLineNanos.get();
+        long due = next + intervalNanos / 4;
+        if (now - due < 0) {
+            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, due - now, TimeUnit.NANOSECONDS);
         } else if (nextLineNanos.compareAndSet(next, now + intervalNanos)) {
             flush();
         } else {
             // An event's line is being written right now, and takes the count with it.
-            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos, TimeUnit.NANOSECONDS);
+            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos / 4, TimeUnit.NANOSECONDS);
         }
     }
 }

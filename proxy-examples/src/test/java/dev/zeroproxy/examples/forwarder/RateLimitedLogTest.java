@@ -40,6 +40,34 @@ class RateLimitedLogTest {
     }
 
     @Test
+    void whileEventsKeepComingEachIntervalsLineIsAnEventsOwnWithTheCount() throws Exception {
+        long end = System.nanoTime() + INTERVAL_NANOS * 3 + INTERVAL_NANOS / 2;
+        int n = 0;
+        while (System.nanoTime() - end < 0) {
+            int event = n++;
+            log.log(more -> lines.add("event " + event + more));
+            Thread.sleep(5);
+        }
+        log.flush();
+        assertTrue(lines.size() >= 4, () -> "a line an interval: " + lines);
+        // A stall of this machine longer than the grace may let a count line in; most are events' own.
+        long eventsWithCount = lines.subList(1, lines.size()).stream()
+                .filter(line -> line.startsWith("event ") && line.contains(" more like it")).count();
+        assertTrue(eventsWithCount >= 2, () -> "an event's line with the count, each interval: " + lines);
+        long reported = lines.stream().mapToLong(RateLimitedLogTest::accounted).sum();
+        assertEquals(n, reported, () -> "every event accounted for once: " + lines);
+    }
+
+    /** Events a line accounts for: its own and the count it carries, or the count alone. */
+    private static long accounted(String line) {
+        if (line.endsWith(" left out")) {
+            return Long.parseLong(line.substring(0, line.indexOf(' ')));
+        }
+        int more = line.indexOf(" (and ");
+        return more < 0 ? 1 : 1 + Long.parseLong(line.substring(more + 6, line.indexOf(' ', more + 6)));
+    }
+
+    @Test
     void flushReportsWhatIsLeftAtOnceAndOnlyOnce() throws Exception {
         log.log(more -> lines.add("first" + more));
         log.log(more -> lines.add("second" + more));
