@@ -10,11 +10,20 @@ import java.time.Duration;
 public final class DurationText {
     private DurationText() { }
 
-    /** {@code duration} in its largest whole unit: "1d", "2h", "90s" for a minute and a half, "1500ms". */
+    /** {@code duration} in its largest whole unit: "1d", "2h", "90s" for a minute and a half, "1500ms", "500us". */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
+        if (duration.isZero()) {
             return "0s";
+        }
+        long millis;
+        try {
+            millis = duration.toMillis();
+        } catch (ArithmeticException tooLong) {
+            return duration.toString();
+        }
+        if (millis == 0) {
+            long nanos = duration.toNanos();
+            return nanos % 1000 == 0 ? nanos / 1000 + "us" : nanos + "ns";
         }
         if (millis % Duration.ofDays(1).toMillis() == 0) {
             return duration.toDays() + "d";

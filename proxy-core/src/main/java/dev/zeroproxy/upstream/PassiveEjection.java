@@ -145,7 +145,7 @@ public final class PassiveEjection {
         return Objects.hash(enabled, consecutiveFailures, baseEjection, maxEjection, maxEjectionPercent);
     }
 
-    /** For example {@code PassiveEjection{consecutiveFailures=5, baseEjection=10s, maxEjection=300s, maxEjectionPercent=50}}. */
+    /** For example {@code PassiveEjection{consecutiveFailures=5, baseEjection=10s, maxEjection=5m, maxEjectionPercent=50}}. */
     @Override
     public String toString() {
         if (!enabled) {

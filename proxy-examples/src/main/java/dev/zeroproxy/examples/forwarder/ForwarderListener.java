@@ -123,7 +123,9 @@ final class ForwarderListener implements ProxyListener {
      * {@code toString()}), else its message, its type only when it has none.
      */
     static String describe(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        // A few levels at most: a cycle of causes is legal (initCause refuses only itself).
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
             String message = t.getMessage();
             Matcher nativeError = message == null ? null : NATIVE_ERROR.matcher(message);
             if (nativeError != null && nativeError.matches()) {

@@ -3,6 +3,7 @@ package dev.zeroproxy.examples.forwarder;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -28,6 +29,8 @@ final class RateLimitedLog {
     private final LongConsumer leftOut;
     private final AtomicLong nextLineNanos = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
+    /** Whether this log's report task is pending: one at a time, however long a storm lasts. */
+    private final AtomicBoolean reportPending = new AtomicBoolean();
 
     /** @param leftOut writes the line that reports this many lines left out, when no event's line has */
     RateLimitedLog(LongConsumer leftOut) {
@@ -48,9 +51,8 @@ final class RateLimitedLog {
         long now = System.nanoTime();
         long next = nextLineNanos.get();
         if (now - next < 0 || !nextLineNanos.compareAndSet(next, now + intervalNanos)) {
-            if (suppressed.getAndIncrement() == 0) {
-                LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos, TimeUnit.NANOSECONDS);
-            }
+            suppressed.incrementAndGet();
+            scheduleReport(intervalNanos);
             return;
         }
         long left = suppressed.getAndSet(0);
@@ -65,26 +67,36 @@ final class RateLimitedLog {
         }
     }
 
+    private void scheduleReport(long delayNanos) {
+        if (reportPending.compareAndSet(false, true)) {
+            LEFT_OUT_REPORTS.schedule(this::reportWhenDue, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /**
      * A line of its own for the count, once the interval has passed and no event has written its
      * line for a grace of a quarter interval after it: while events keep coming, each interval's
      * line stays an event's own, the count appended; the count's own line is for a burst that
-     * ended. One line an interval at most.
+     * ended. One line an interval at most, and one pending task per log.
      */
     private void reportWhenDue() {
-        if (suppressed.get() == 0) {
-            return;
-        }
         long now = System.nanoTime();
         long next = nextLineNanos.get();
         long due = next + intervalNanos / 4;
-        if (now - due < 0) {
+        if (suppressed.get() > 0 && now - due < 0) {
             LEFT_OUT_REPORTS.schedule(this::reportWhenDue, due - now, TimeUnit.NANOSECONDS);
-        } else if (nextLineNanos.compareAndSet(next, now + intervalNanos)) {
-            flush();
-        } else {
+            return;
+        }
+        if (suppressed.get() > 0 && !nextLineNanos.compareAndSet(next, now + intervalNanos)) {
             // An event's line is being written right now, and takes the count with it.
             LEFT_OUT_REPORTS.schedule(this::reportWhenDue, intervalNanos / 4, TimeUnit.NANOSECONDS);
+            return;
+        }
+        flush();
+        reportPending.set(false);
+        if (suppressed.get() > 0) {
+            // Counted after the flush, before the flag was down: nobody else will schedule it.
+            scheduleReport(intervalNanos);
         }
     }
 }

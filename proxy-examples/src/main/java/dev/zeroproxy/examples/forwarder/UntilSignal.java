@@ -46,7 +46,7 @@ final class UntilSignal implements ProxyLifetime {
 
         long started = System.nanoTime();
         long open = proxy.stats().activeConnections();
-        if (open > 0 && proxy.drainTimeout().isZero()) {
+        if (open > 0 && proxy.drainTimeout().toMillis() == 0) {
             LOGGER.info("zeroproxy stopping: no longer accepting, cutting the {} open connection(s) now"
                     + " (drain timeout 0)", open);
         } else if (open > 0) {
@@ -58,6 +58,7 @@ final class UntilSignal implements ProxyLifetime {
         try {
             proxy.close();
         } catch (RuntimeException e) {
+            listener.flushLeftOutLines();
             LOGGER.error("zeroproxy could not stop cleanly", e);
             return 1;
         }

@@ -1,9 +1,11 @@
 package dev.zeroproxy.examples.forwarder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The failure lines keep the operating system's reason and drop Netty's call and address decorations. */
@@ -22,6 +24,14 @@ class ForwarderListenerTest {
         // What a socket that cannot be made at the upstream connect reaches the listener as (EMFILE).
         IOException emfile = new IOException("newSocketStream(..) failed with error(-24): Too many open files");
         assertEquals("Too many open files", ForwarderListener.describe(new io.netty.channel.ChannelException(emfile)));
+    }
+
+    @Test
+    void aCycleOfCausesEndsTheSearch() {
+        IOException a = new IOException("x");
+        RuntimeException b = new RuntimeException("y", a);
+        a.initCause(b); // legal: initCause refuses only the exception itself
+        assertEquals("x", assertTimeoutPreemptively(Duration.ofSeconds(5), () -> ForwarderListener.describe(a)));
     }
 
     @Test

@@ -58,7 +58,6 @@ class ForwarderLoggingTest {
             assertTrue(first.contains("Connection refused"), first);
             // The four left out are reported within the second, though no failure follows.
             String count = zp.awaitLine("more upstream connect failure(s) since the last such line", Duration.ofSeconds(10));
-            assertTrue(count.contains(" 4 more "), count);
             connectAndWaitForTheEnd(address);
             zp.signal("TERM");
             assertEquals(0, zp.awaitExit(Duration.ofSeconds(15)), zp.log());
