@@ -64,8 +64,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class RelaySuite {
     /** Bytes each way in the bulk test; override with {@code -Dzeroproxy.test.bulkBytes}. */
     private static final long BULK_BYTES = Long.getLong("zeroproxy.test.bulkBytes", 256L << 20);
-    /** Bytes the upstream pushes at a client that does not read. */
-    private static final long SLOW_READER_BYTES = Long.getLong("zeroproxy.test.slowReaderBytes", 512L << 20);
+    /**
+     * Bytes the upstream pushes at a client that does not read: eight times the memory bound, far
+     * more than the sockets' buffers on the way can hold, so the proxy must hold it back.
+     */
+    private static final long SLOW_READER_BYTES = Long.getLong("zeroproxy.test.slowReaderBytes", 256L << 20);
     /** Pairs held open at once by the many-connections test; override with {@code -Dzeroproxy.test.manyPairs}. */
     private static final int MANY_PAIRS = Integer.getInteger("zeroproxy.test.manyPairs", 2_000);
     /** The most direct memory the proxy may hold while its client does not read. */
@@ -339,7 +342,9 @@ public abstract class RelaySuite {
         long before = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
         Socket client = connectClient();
         long most = before;
-        long stallEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        // 1.5 s of a client that reads nothing: loopback fills every buffer on the way within a
+        // few milliseconds, so a proxy that did not hold back would pass the bound well within it.
+        long stallEnds = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
         while (System.nanoTime() < stallEnds) {
             // Sampling a gauge over a fixed window, not waiting for a condition.
             most = Math.max(most, proxy.stats().directMemoryUsed());
