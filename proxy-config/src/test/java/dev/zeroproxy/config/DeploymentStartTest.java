@@ -79,17 +79,22 @@ class DeploymentStartTest {
         }
     }
 
+    /** One frontend, web on {@code port}, relaying to {@code app}. */
+    private static String webToApp(int port, TaggedServer app) {
+        return Running.HEAD + """
+                frontend web
+                    bind 127.0.0.1:%d
+                    default_backend app
+                backend app
+                    server s1 127.0.0.1:%d
+                """.formatted(port, app.address().getPort());
+    }
+
     @Test
     void closeRunsWhatItIsGivenAfterTheDrainAndBeforeTheLoopsStop() throws Exception {
         try (TaggedServer app = TaggedServer.start(1)) {
             int port = Session.freePort();
-            Deployment deployment = Deployment.start(Running.file(Running.HEAD + """
-                    frontend web
-                        bind 127.0.0.1:%d
-                        default_backend app
-                    backend app
-                        server s1 127.0.0.1:%d
-                    """.formatted(port, app.address().getPort())), ProxyListener.NOOP);
+            Deployment deployment = Running.start(webToApp(port, app), ProxyListener.NOOP);
             Proxy proxy = deployment.proxies().get(loopback(port));
             List<String> seen = new ArrayList<>();
             deployment.close(() -> {
@@ -181,13 +186,7 @@ class DeploymentStartTest {
     void closeLetsAnOpenConnectionFinishWhileRefusingNewOnes() throws Exception {
         try (TaggedServer app = TaggedServer.start(1)) {
             int port = Session.freePort();
-            Deployment deployment = Running.start(Running.HEAD + """
-                    frontend web
-                        bind 127.0.0.1:%d
-                        default_backend app
-                    backend app
-                        server s1 127.0.0.1:%d
-                    """.formatted(port, app.address().getPort()), ProxyListener.NOOP);
+            Deployment deployment = Running.start(webToApp(port, app), ProxyListener.NOOP);
             Proxy proxy = deployment.proxies().get(loopback(port));
             Thread closing;
             try (Session open = Session.open(loopback(port))) {

@@ -12,6 +12,8 @@ import picocli.CommandLine.TypeConversionException;
  * thread-safe.
  */
 public final class AdminAddressConverter implements ITypeConverter<InetSocketAddress> {
+    private static final String EXPECTED = "expected: PORT, :PORT or HOST:PORT with a port 0..65535,"
+            + " e.g. 9000 or 127.0.0.1:9000";
 
     /** For picocli. */
     public AdminAddressConverter() { }
@@ -31,19 +33,11 @@ public final class AdminAddressConverter implements ITypeConverter<InetSocketAdd
         if (!port.isEmpty() && port.chars().allMatch(c -> c >= '0' && c <= '9')) {
             int value = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
             if (value > 65535) {
-                throw new TypeConversionException("'" + text + "': port " + port + " is out of range (expected:"
-                        + " PORT, :PORT or HOST:PORT with a port 0..65535, e.g. 9000 or 127.0.0.1:9000)");
+                throw new TypeConversionException("'" + text + "': port " + port + " is out of range (" + EXPECTED + ")");
             }
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), value);
         }
-        try {
-            return HostPortConverter.parse(text);
-        } catch (TypeConversionException e) {
-            // The admin address also takes a bare port: say so, rather than --listen's HOST:PORT only.
-            String message = e.getMessage();
-            int expected = message.indexOf(" (expected:");
-            throw new TypeConversionException((expected < 0 ? message : message.substring(0, expected))
-                    + " (expected: PORT, :PORT or HOST:PORT with a port 0..65535, e.g. 9000 or 127.0.0.1:9000)");
-        }
+        // The admin address also takes a bare port: its errors say so, rather than --listen's HOST:PORT only.
+        return HostPortConverter.parse(text, EXPECTED);
     }
 }

@@ -35,44 +35,52 @@ public final class HostPortConverter implements ITypeConverter<InetSocketAddress
      * @throws TypeConversionException naming the text, the part that is wrong and the expected form
      */
     public static InetSocketAddress parse(String text) {
+        return parse(text, EXPECTED);
+    }
+
+    /**
+     * {@link #parse(String)}, with the forms a caller that takes more than HOST:PORT names in its
+     * errors ({@code expected}: "expected: ...").
+     */
+    public static InetSocketAddress parse(String text, String expected) {
         String host;
         String port;
         if (text.startsWith("[")) {
             int close = text.indexOf(']');
             if (close < 0) {
-                throw bad(text, "no ']' after the IPv6 address");
+                throw bad(text, expected, "no ']' after the IPv6 address");
             }
             if (close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw bad(text, "no ':PORT' after ']'");
+                throw bad(text, expected, "no ':PORT' after ']'");
             }
             host = text.substring(1, close);
             port = text.substring(close + 2);
             if (host.indexOf(':') < 0) {
-                throw bad(text, "brackets are only for IPv6 addresses");
+                throw bad(text, expected, "brackets are only for IPv6 addresses");
             }
         } else {
             int colon = text.lastIndexOf(':');
             if (colon < 0) {
-                throw bad(text, "no port");
+                throw bad(text, expected, "no port");
             }
             host = text.substring(0, colon);
             port = text.substring(colon + 1);
             if (host.indexOf(':') >= 0) {
-                throw bad(text, "an IPv6 address needs brackets, as in [::1]:8080");
+                throw bad(text, expected, "an IPv6 address needs brackets, as in [::1]:8080");
             }
             if (host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
-                throw bad(text, "misplaced brackets");
+                throw bad(text, expected, "misplaced brackets");
             }
         }
         if (host.isEmpty()) {
-            throw bad(text, "no host (use 0.0.0.0 or [::] for every interface)");
+            throw bad(text, expected, "no host (use 0.0.0.0 or [::] for every interface)");
         }
         if (port.isEmpty()) {
-            throw bad(text, "no port");
+            throw bad(text, expected, "no port");
         }
-        InetSocketAddress address = new InetSocketAddress(host, parsePort(text, port));
+        InetSocketAddress address = new InetSocketAddress(host, parsePort(text, port, expected));
         if (address.isUnresolved()) {
-            throw bad(text, "cannot resolve host '" + host + "'");
+            throw bad(text, expected, "cannot resolve host '" + host + "'");
         }
         return address;
     }
@@ -87,19 +95,19 @@ public final class HostPortConverter implements ITypeConverter<InetSocketAddress
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
-    private static int parsePort(String text, String port) {
+    private static int parsePort(String text, String port, String expected) {
         // Only plain digits: Integer.parseInt would also take "+80", and a sign is surely a typo.
         if (port.isEmpty() || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw bad(text, "port '" + port + "' is not a number");
+            throw bad(text, expected, "port '" + port + "' is not a number");
         }
         int value = port.length() > 5 ? Integer.MAX_VALUE : Integer.parseInt(port);
         if (value > 65535) {
-            throw bad(text, "port " + port + " is out of range");
+            throw bad(text, expected, "port " + port + " is out of range");
         }
         return value;
     }
 
-    private static TypeConversionException bad(String text, String problem) {
-        return new TypeConversionException("'" + text + "': " + problem + " (" + EXPECTED + ")");
+    private static TypeConversionException bad(String text, String expected, String problem) {
+        return new TypeConversionException("'" + text + "': " + problem + " (" + expected + ")");
     }
 }

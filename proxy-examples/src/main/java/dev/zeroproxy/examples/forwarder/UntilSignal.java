@@ -58,12 +58,12 @@ final class UntilSignal implements ProxyLifetime {
         try {
             proxy.close();
         } catch (RuntimeException e) {
-            listener.flushLeftOutLines();
             LOGGER.error("zeroproxy could not stop cleanly", e);
             return 1;
+        } finally {
+            listener.flushLeftOutLines();
         }
         Thread.interrupted(); // close() sets it again when a second signal ended the drain.
-        listener.flushLeftOutLines();
         ProxyStats stats = proxy.stats();
         LOGGER.info("zeroproxy stopped in {} ms: {}; {} bytes forwarded ({} spliced)",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), listener.summary(),
